@@ -4,6 +4,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-tha fonts-thai-tlwg
+# Only the tests need a browser: the web app is driven by Playwright in Debian's chromium.
+TEST_DEBIAN_PACKAGES := chromium
 export PYTHAINLP_OFFLINE := 1
 
 .PHONY: run test setup system-packages
@@ -11,13 +13,16 @@ export PYTHAINLP_OFFLINE := 1
 run: setup
 	$(VENV)/bin/oit watch
 
+test: PACKAGES = $(DEBIAN_PACKAGES) $(TEST_DEBIAN_PACKAGES)
 test: setup
 	$(PY) -m pytest
 
 setup: system-packages $(VENV)/.installed
 
+PACKAGES ?= $(DEBIAN_PACKAGES)
+
 system-packages:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

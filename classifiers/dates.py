@@ -46,8 +46,9 @@ class DateMention:
 def to_be(year: int, two_digit_ok: bool = True) -> int | None:
     """A written year as Buddhist Era, or None if it cannot be a year of these documents."""
     if year < 100:
-        # Two-digit years in Thai documents are BE ("ต.ค. 64").
-        return 2500 + year if two_digit_ok else None
+        # Two-digit years in Thai documents are BE ("ต.ค. 64"); outside 2550–2579 a
+        # two-digit number after a month is more likely a count than a year.
+        return 2500 + year if two_digit_ok and 50 <= year <= 79 else None
     if BE_MIN <= year <= BE_MAX:
         return year
     if CE_MIN <= year <= CE_MAX:

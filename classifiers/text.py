@@ -5,6 +5,12 @@ import re
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPACES = re.compile(r"\s+")
+# PDF text layers often split sara am into nikhahit + sara aa ("ทํา" for "ทำ").
+_SARA_AM = re.compile("\u0e4d\\s?\u0e32")
+
+
+def repair(text: str) -> str:
+    return _SARA_AM.sub("\u0e33", text.translate(_THAI_DIGITS))
 
 
 def arabic_digits(text: str) -> str:
@@ -13,10 +19,10 @@ def arabic_digits(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Arabic digits, single spaces, lower case: what every reader starts from."""
-    return _SPACES.sub(" ", arabic_digits(text)).strip().lower()
+    return _SPACES.sub(" ", repair(text)).strip().lower()
 
 
 def compact(text: str) -> str:
     """``normalise`` without any spaces: extraction puts stray spaces inside Thai words
     ("สขร. 1", "การจัด ซื้อ"), so phrase matching ignores them altogether."""
-    return _SPACES.sub("", arabic_digits(text)).lower()
+    return _SPACES.sub("", repair(text)).lower()

@@ -148,10 +148,17 @@ class Archive:
             self.index.update_document(row["id"], {"archived_as": None})
 
     def _record_duplicate(self, source: Path, sha256: str, original: dict) -> Outcome:
-        kept = self._keep_aside(source, DUPLICATES_FOLDER)
-        self.index.add_event(
-            original["id"], "duplicate", note=f"{self.home.relative(source)} kept as {kept}"
-        )
+        # The event names the planned place before the move: a crash in between
+        # leaves the file in the inbox, to be recorded again, never unrecorded.
+        target = self._aside_path(source, DUPLICATES_FOLDER)
+        kept = self.home.relative(target)
+        with self.index.transaction():
+            self.index.add_event(
+                original["id"], "duplicate",
+                after={"archived_as": kept, "source": self.home.relative(source)},
+                note=f"{self.home.relative(source)} kept as {kept}",
+            )
+        self._put_aside(source, target)
         return Outcome(
             file=str(source),
             status="duplicate",
@@ -163,16 +170,24 @@ class Archive:
             archived_as=kept,
         )
 
-    def _keep_aside(self, source: Path, folder_name: str) -> str:
-        """Move (inbox) or copy (elsewhere) a file into a side folder; return where."""
+    def _aside_path(self, source: Path, folder_name: str) -> Path:
         folder = self.home.archive / folder_name
         folder.mkdir(parents=True, exist_ok=True)
-        target = self._free_path(folder, source.name)
+        return self._free_path(folder, source.name)
+
+    def _put_aside(self, source: Path, target: Path) -> None:
+        """Move (inbox) or copy (elsewhere) a file to ``target``, never half-written."""
+        if self._in_inbox(source) and not source.is_symlink():
+            os.replace(source, target)
+            return
+        partial = target.with_name(f".{target.name}.partial")
+        try:
+            shutil.copyfile(source, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
         if self._in_inbox(source):
-            shutil.move(source, target)
-        else:
-            shutil.copyfile(source, target)
-        return self.home.relative(target)
+            source.unlink()
 
     def start(self, document_id: int) -> None:
         with self.index.transaction():
@@ -220,26 +235,36 @@ class Archive:
 
     def reject(self, document_id: int | None, source: Path, reason: str, message: str,
                sha256: str | None) -> Outcome:
-        """Keep an unusable file in ``archive/rejected/`` with a readable reason beside it."""
-        kept = self._keep_aside(source, REJECTED_FOLDER)
-        sidecar = self.home.root / f"{kept}.reason.txt"
-        sidecar.write_text(
-            f"{source.name}\nrejected {now()}: {reason}\n{message}\n", encoding="utf-8"
-        )
+        """Keep an unusable file in ``archive/rejected/`` with a readable reason beside it.
+
+        The index row is committed first with the planned place; a crash before
+        the move leaves the file in the inbox and ``recover`` finishes the move.
+        """
+        target = self._aside_path(source, REJECTED_FOLDER)
+        kept = self.home.relative(target)
         values = {"status": "rejected", "reason": f"{reason}: {message}", "archived_as": kept,
                   "decided_at": now(), "decided_by": "oit"}
         with self.index.transaction():
             if document_id is None:
                 document_id = self.index.insert_document(
-                    {"sha256": sha256 or "", "size": (self.home.root / kept).stat().st_size,
+                    {"sha256": sha256 or "", "size": _size_of(source),
                      "original_name": source.name, "source": self.home.relative(source),
                      "received_at": now(), **values}
                 )
             else:
                 self.index.update_document(document_id, values)
             self.index.add_event(document_id, "rejected", note=values["reason"])
+        self._write_sidecar(target, source.name, values["reason"])
+        self._put_aside(source, target)
         return Outcome(file=str(source), status="rejected", id=document_id, sha256=sha256,
                        archived_as=kept, reason=values["reason"])
+
+    def _write_sidecar(self, target: Path, original_name: str, reason: str) -> None:
+        sidecar = target.with_name(f"{target.name}.reason.txt")
+        code, _, message = reason.partition(": ")
+        sidecar.write_text(
+            f"{original_name}\nrejected {now()}: {code}\n{message}\n", encoding="utf-8"
+        )
 
     def _copy_verified(self, source: Path, destination: Path, sha256: str) -> None:
         partial = destination.with_name(f".{destination.name}.partial")
@@ -301,10 +326,43 @@ class Archive:
     # After a crash
 
     def recover(self) -> int:
-        """Remove unverified copies left by an interrupted run; return how many rows were open."""
+        """Finish or undo what an interrupted run left half done; return how many
+        documents were still open (they resume when their file is taken again)."""
+        for partial in self.home.archive.rglob(".*.partial"):
+            partial.unlink(missing_ok=True)
         open_rows = list(self.index.where("status in ('received', 'processing')"))
         for row in open_rows:
             self._discard_planned_copy(row)
-        for partial in self.home.archive.rglob(".*.partial"):
-            partial.unlink(missing_ok=True)
+            source = self.home.root / row["source"]
+            if self._in_inbox(source) and not source.exists():
+                self._close_vanished(row)
+        for row in self.index.where("status = 'rejected' and archived_as is not null"):
+            self._finish_rejection(row)
         return len(open_rows)
+
+    def _close_vanished(self, row: dict) -> None:
+        """The file left the inbox before it was processed (someone took it away):
+        close its row so that nothing waits for it forever."""
+        reason = "vanished: the file left the inbox before it was processed"
+        with self.index.transaction():
+            self.index.update_document(
+                row["id"], {"status": "rejected", "reason": reason, "archived_as": None,
+                            "decided_at": now(), "decided_by": "oit"})
+            self.index.add_event(row["id"], "rejected", note=reason)
+
+    def _finish_rejection(self, row: dict) -> None:
+        target = self.home.root / row["archived_as"]
+        source = self.home.root / row["source"]
+        if target.exists() or not self._in_inbox(source) or not source.is_file():
+            return
+        if row["sha256"] and sha256_of(source) != row["sha256"]:
+            return
+        self._write_sidecar(target, row["original_name"], row["reason"] or "")
+        self._put_aside(source, target)
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,155 @@
+"""Extraction figures: speed of the text layer and of OCR, accuracy, memory.
+
+Run: PYTHAINLP_OFFLINE=1 .venv/bin/python benchmarks/extraction.py
+Everything is measured on PDFs generated here with known text (tests/pdf_factory.py).
+Targets: CER ≤ 0.5% on text layers (PUA and ำ-broken included), ≤ 4% on 300 dpi
+scans; text layer ≥ 200 pages/s on one core; OCR ≥ 1.8× faster on 2 cores than 1;
+peak memory ≤ 400 MB on a 300-page PDF.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import pdfplumber  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
+from pdf_factory import make_pua_pdf, make_sara_am_broken_pdf, make_scanned_pdf, make_text_pdf  # noqa: E402
+
+from intake.extract import ExtractionLimits, extract_text  # noqa: E402
+from intake.ocr import ocr_pages  # noqa: E402
+
+SENTENCES = [
+    "ประกาศสำนักงานเทศบาลตำบลบ้านใหม่ อำเภอเมือง จังหวัดเชียงใหม่",
+    "เรื่อง มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน ประจำปีงบประมาณ พ.ศ. {year}",
+    "เพื่อให้การดำเนินงานของสำนักงานเป็นไปด้วยความโปร่งใส ตรวจสอบได้ และเป็นธรรม",
+    "จึงกำหนดแนวทางการปฏิบัติงานสำหรับเจ้าหน้าที่ทุกคน ให้ถือปฏิบัติอย่างเคร่งครัด",
+    "รายงานผลการจัดซื้อจัดจ้างประจำเดือน {month} จำนวน {n} รายการ วงเงิน {money} บาท",
+    "ผู้ใหญ่บ้านและประชาชนร่วมกันฟื้นฟูป่าไม้ในพื้นที่ตำบล เพื่อประโยชน์ของชุมชน",
+    "คู่มือสำหรับประชาชน การขอรับบริการน้ำอุปโภคบริโภค ใช้ระยะเวลาไม่เกิน {n} วัน",
+    "สำเนาบัตรประจำตัวประชาชนและสำเนาทะเบียนบ้าน จำนวน 1 ฉบับ",
+    "แผนปฏิบัติการป้องกันการทุจริต ระยะ 4 ปี พ.ศ. {year} - {year_end}",
+    "การเปิดโอกาสให้เกิดการมีส่วนร่วม และการประเมินผลการปฏิบัติราชการของเจ้าหน้าที่",
+]
+MONTHS = ["ตุลาคม", "พฤศจิกายน", "ธันวาคม", "มกราคม", "กุมภาพันธ์", "มีนาคม"]
+
+
+def page_text(number: int, lines: int = 13) -> str:
+    out = []
+    for line in range(lines):
+        sentence = SENTENCES[(number * 7 + line) % len(SENTENCES)]
+        out.append(sentence.format(
+            year=2560 + number % 10, year_end=2564 + number % 10, month=MONTHS[(number + line) % 6],
+            n=(number * 13 + line) % 90 + 1, money=f"{(number * 7919 + line * 104729) % 10_000_000:,}",
+        ))
+    return "\n".join(out)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def cer(expected: list[str], actual: list[str]) -> float:
+    errors = total = 0
+    for want, got in zip(expected, actual, strict=True):
+        want, got = squeeze(want), squeeze(got)
+        matcher = difflib.SequenceMatcher(None, want, got, autojunk=False)
+        errors += sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+        total += len(want)
+    return errors / max(1, total)
+
+
+def text_layer_speed(path: Path, pages: int) -> None:
+    one_core = ExtractionLimits(ocr_workers=1)
+    extract_text(path, one_core, pages=2)  # load the dictionary and tries outside the timing
+    started = time.perf_counter()
+    extracted = extract_text(path, one_core)
+    ours = time.perf_counter() - started
+    assert extracted.ocr_pages == 0, "a clean text page was sent to OCR"
+    sample = min(pages, 30)
+    started = time.perf_counter()
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[:sample]:
+            page.extract_text()
+            page.close()
+    plumber = (time.perf_counter() - started) / sample
+    print(f"text layer: {pages / ours:.0f} pages/s end to end on one core ({pages} pages, {ours:.2f} s)")
+    print(f"  pdfplumber extract_text on the same file: {1 / plumber:.1f} pages/s "
+          f"(first {sample} pages) → ours is {plumber / (ours / pages):.0f}× faster")
+
+
+def text_layer_accuracy(folder: Path) -> None:
+    pages = [page_text(n, lines=12) for n in range(5)]
+    builders = {
+        "clean": make_text_pdf,
+        "Word PUA": make_pua_pdf,
+        "ำ read as า": lambda p, t: make_sara_am_broken_pdf(p, t, "am_to_aa"),
+        "า read as ำ": lambda p, t: make_sara_am_broken_pdf(p, t, "aa_to_am"),
+    }
+    for name, build in builders.items():
+        path = build(folder / f"acc-{len(name)}-{abs(hash(name))}.pdf", pages)
+        got = [p.text for p in extract_text(path).pages]
+        print(f"CER text layer, {name}: {cer(pages, got):.3%}")
+
+
+def ocr_figures(folder: Path, pages: int) -> None:
+    texts = [page_text(n, lines=10) for n in range(pages)]
+    path = make_scanned_pdf(folder / "scan.pdf", texts, dpi=300, rotate_degrees=0.7, noise=0.02)
+    cores = os.cpu_count() or 1
+    timings = {}
+    for workers in sorted({1, cores}):
+        document = pdfium.PdfDocument(str(path))
+        started = time.perf_counter()
+        result = ocr_pages(document, range(1, pages + 1), dpi=300, workers=workers)
+        timings[workers] = (time.perf_counter() - started) / pages
+        document.close()
+    print(f"OCR: {timings[1]:.2f} s/page on 1 process; {timings[cores]:.2f} s/page on {cores} cores "
+          f"→ {timings[1] / timings[cores]:.2f}× faster")
+    print(f"CER 300 dpi scan (rotated 0.7°, 2% noise), {pages} pages: "
+          f"{cer(texts, [result[n] for n in range(1, pages + 1)]):.2%}")
+    extracted = extract_text(path)
+    print(f"  through extract_text: {extracted.ocr_pages}/{pages} pages OCR'd, CER "
+          f"{cer(texts, [p.text for p in extracted.pages]):.2%}")
+
+
+def peak_memory(path: Path) -> None:
+    child = (
+        "import resource, sys; from pathlib import Path; sys.path.insert(0, %r)\n"
+        "from intake.extract import extract_text\n"
+        "e = extract_text(Path(%r))\n"
+        "print(len(e.pages), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)" % (str(ROOT), str(path))
+    )
+    out = subprocess.run([sys.executable, "-c", child], check=True, capture_output=True, text=True).stdout
+    pages, kib = out.split()
+    print(f"peak memory (ru_maxrss of a child process) on a {pages}-page PDF: {int(kib) / 1024:.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300, help="length of the long generated PDF")
+    parser.add_argument("--ocr-pages", type=int, default=4, help="scanned pages for the OCR figures")
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        long_pdf = make_text_pdf(folder / "long.pdf", [page_text(n) for n in range(args.pages)])
+        print(f"(generated a {args.pages}-page Thai PDF in {time.perf_counter() - started:.1f} s)")
+        text_layer_speed(long_pdf, args.pages)
+        text_layer_accuracy(folder)
+        ocr_figures(folder, args.ocr_pages)
+        peak_memory(long_pdf)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Which Thai fiscal year a document is about.
+
+Evidence is ranked, not counted: a stated fiscal year ("ปีงบประมาณ พ.ศ. ๒๕๖๕") beats
+the period a report covers ("ข้อมูล ณ วันที่ 31 มีนาคม 2565", "ต.ค. 64 – มี.ค. 65"),
+which beats month-and-year mentions, which beat any dated line (often the day it was
+signed, which can fall in the next fiscal year). Within a rank, earlier text weighs more:
+the title says what the document is about, page 40 quotes last year's figures.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+from classifiers.dates import DateMention, find_dates, to_be
+from classifiers.labels import FiscalYearReading
+from classifiers.text import normalise
+
+_YEAR = r"(\d{4}|\d{2})(?!\d)"
+_ERA = r"(?:พ\.\s?ศ\.\s?|ค\.\s?ศ\.\s?)?"
+_SPAN_TAIL = rf"(?:\s*(?:[-–—]|ถึง)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d))?"
+_STATED = re.compile(rf"(?:ปีงบประมาณ|ปีงบฯ|ปีงบ\.?|fiscal year|fy)\s*{_ERA}{_YEAR}{_SPAN_TAIL}")
+_ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
+_ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\.\s?ศ\.|ค\.\s?ศ\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
+_BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
+_AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\s*ณ\s*วันที่\s*$")
+_PERIOD_CUE = re.compile(r"(?:ระหว่าง|ตั้งแต่|รอบ|ประจำเดือน|ประจําเดือน|เดือน|ไตรมาส|งวด|ห้วง|ช่วง)\S*\s*(?:วันที่)?\s*$")
+_SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ลงวันที่|วันที่พิมพ์|พิมพ์เมื่อ)\s*(?:ณ\s*)?(?:วันที่)?\s*$")
+
+# rank → (weight used for voting, confidence when every piece of that rank agrees)
+STATED, PERIOD, MONTH, DATED = 3, 2, 1, 0
+_CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
+_TITLE_CHARS = 600
+_MAX_SPAN = 10
+
+
+@dataclass(frozen=True)
+class Evidence:
+    rank: int
+    fiscal_year: int
+    fiscal_year_end: int | None
+    weight: float
+    text: str
+
+
+def _span(first: int | None, last_raw: str | None) -> tuple[int, int | None] | None:
+    if first is None:
+        return None
+    if last_raw is None:
+        return first, None
+    last = to_be(int(last_raw))
+    if last is None or not 0 < last - first <= _MAX_SPAN:
+        return first, None
+    return first, last
+
+
+def _position_weight(page: int, pos: int) -> float:
+    title = 3.0 if page == 0 and pos < _TITLE_CHARS else 1.0
+    return title / (1 + page)
+
+
+def _date_rank(text: str, d: DateMention) -> int:
+    before = text[max(0, d.start - 40): d.start]
+    if d.is_range or _AS_OF.search(before):
+        return PERIOD
+    if _SIGNED.search(before):
+        return DATED
+    if d.first.day is None:
+        return PERIOD if _PERIOD_CUE.search(before) else MONTH
+    return DATED
+
+
+def _date_years(d: DateMention) -> int:
+    # A period maps to the fiscal year it starts in: "1 ต.ค. 64 – 31 มี.ค. 65" is 2565.
+    return d.first.fiscal_year
+
+
+def _evidence(page_text: str, page: int) -> list[Evidence]:
+    text = normalise(page_text)
+    found: list[Evidence] = []
+    covered: list[tuple[int, int]] = []
+    for rank, pattern in ((STATED, _STATED), (PERIOD, _ANNUAL), (MONTH, _ERA_YEAR)):
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in covered):
+                continue
+            span = _span(to_be(int(m.group(1)), two_digit_ok=pattern is _STATED), m.group(2))
+            if span is None:
+                continue
+            covered.append((m.start(), m.end()))
+            # A multi-year span is a plan's own period: as strong as a stated year.
+            r = STATED if span[1] is not None else rank
+            found.append(Evidence(r, span[0], span[1], _position_weight(page, m.start()), m.group(0)))
+    for d in find_dates(text):
+        if any(s <= d.start < e for s, e in covered):
+            continue
+        covered.append((d.start, d.end))
+        rank = _date_rank(text, d)
+        found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text))
+    for m in _BARE_SPAN.finditer(text):
+        if any(s <= m.start() < e for s, e in covered):
+            continue
+        first, last = to_be(int(m.group(1)), False), to_be(int(m.group(2)), False)
+        if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
+            found.append(Evidence(STATED, first, last, _position_weight(page, m.start()), m.group(0)))
+    return found
+
+
+def read_fiscal_year(pages: Sequence[str]) -> FiscalYearReading:
+    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i)]
+    if not evidence:
+        return FiscalYearReading(None, None, 0.0, None)
+    top = max(e.rank for e in evidence)
+    votes: dict[tuple[int, int | None], float] = defaultdict(float)
+    best_text: dict[tuple[int, int | None], Evidence] = {}
+    for e in evidence:
+        if e.rank != top:
+            continue
+        key = (e.fiscal_year, e.fiscal_year_end)
+        votes[key] += e.weight
+        if key not in best_text or e.weight > best_text[key].weight:
+            best_text[key] = e
+    key = max(votes, key=votes.__getitem__)
+    share = votes[key] / sum(votes.values())
+    confidence = round(_CONFIDENCE[top] * (0.5 + 0.5 * share), 4)
+    return FiscalYearReading(key[0], key[1], confidence, best_text[key].text)

@@ -1,0 +1,251 @@
+"""Thai full-text search over the index.
+
+``documents_fts`` uses SQLite's trigram tokenizer: any substring of three or more
+code points is found wherever it occurs, so "จัดซื้อ" is found inside
+"จัดซื้อจัดจ้าง" without segmenting Thai into words. What trigrams cannot do is
+handled here, at query time, so the index needs nothing but what SQLite keeps:
+
+- Terms shorter than three code points ("งบ"): every indexed trigram that starts
+  with the term is looked up in the FTS vocabulary and the term becomes their OR,
+  which still answers from the index.
+- Digits: documents keep the digits they were written with, so a term with digits
+  matches its Thai-digit and Arabic-digit forms alike (๒๕๖๕ = 2565).
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from intake.index import Index
+
+MARK_START, MARK_END = "«", "»"
+SNIPPET_CHARS = 160
+# A one-letter Thai term can open thousands of trigrams; past this many the OR is
+# slower than scanning the text.
+MAX_EXPANSION = 400
+# Matches in the file name count more than matches in the text.
+NAME_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
+
+_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_TERM = re.compile(r'"([^"]+)"|(\S+)')
+_VOCAB = "temp.oit_search_vocab"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or quoted phrase of the query, in every written form it may take."""
+
+    forms: tuple[str, ...]
+
+    @classmethod
+    def of(cls, *texts: str) -> "Term":
+        forms = [f for t in texts for f in (t, t.translate(_TO_ARABIC), t.translate(_TO_THAI))]
+        return cls(tuple(dict.fromkeys(forms)))
+
+    @property
+    def short(self) -> bool:
+        return len(self.forms[0]) < 3
+
+
+def parse_query(query: str) -> list[Term]:
+    """Words separated by spaces must all occur; "a quoted phrase" is one term.
+
+    A single letter or digit after a word belongs to it ("ไตรมาสที่ 2", "สขร. 1"):
+    alone it would match nearly every document. Extraction may or may not have
+    kept the space, so both spellings count.
+    """
+    words = [(q or b).strip().lower() for q, b in _TERM.findall(query)]
+    terms: list[Term] = []
+    previous: str | None = None
+    for word in filter(None, words):
+        if len(word) == 1 and previous is not None:
+            terms[-1] = Term.of(f"{previous} {word}", previous + word)
+            previous = None
+        else:
+            previous = word
+            terms.append(Term.of(word))
+    return terms
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _ensure_vocab(conn: sqlite3.Connection) -> None:
+    # In the temp schema: per connection, invisible to Datasette and to other tools.
+    conn.execute(
+        f"create virtual table if not exists {_VOCAB} using fts5vocab(main, documents_fts, row)"
+    )
+
+
+def _trigrams_starting(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
+    """Indexed trigrams beginning with ``prefix``; None when there are too many to OR."""
+    rows = conn.execute(
+        f"select term from {_VOCAB} where term >= ? and term < ? limit ?",
+        [prefix, prefix + "\U0010ffff", MAX_EXPANSION + 1],
+    ).fetchall()
+    if len(rows) > MAX_EXPANSION:
+        return None
+    return [term for (term,) in rows]
+
+
+def _match_expression(conn: sqlite3.Connection, terms: list[Term]) -> tuple[str | None, list[Term]]:
+    """The FTS5 MATCH string for the terms it can answer, and the terms left for a scan."""
+    clauses, scanned = [], []
+    for term in terms:
+        if not term.short:
+            clauses.append("(" + " OR ".join(_fts_string(f) for f in term.forms) + ")")
+            continue
+        options: list[str] = []
+        for form in term.forms:
+            found = _trigrams_starting(conn, form)
+            if found is None:
+                scanned.append(term)
+                break
+            options.extend(found)
+        else:
+            # No indexed trigram starts with it: only a document ending in the term
+            # could hold it, and the scan below finds that.
+            if options:
+                clauses.append("(" + " OR ".join(_fts_string(t) for t in options) + ")")
+            else:
+                scanned.append(term)
+    return (" AND ".join(clauses) or None), scanned
+
+
+def _scan_clause(term: Term) -> tuple[str, list[str]]:
+    parts, args = [], []
+    for form in term.forms:
+        parts.append("(instr(lower(d.text), ?) > 0 or instr(lower(d.original_name), ?) > 0)")
+        args += [form, form]
+    return "(" + " or ".join(parts) + ")", args
+
+
+def search(
+    index: Index,
+    query: str,
+    item: str | None = None,
+    fiscal_year: int | None = None,
+    status: str | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Documents matching every term of ``query``, best first, with a marked snippet.
+
+    An empty query lists the newest documents that pass the filters.
+    """
+    conn = index.db.conn
+    _ensure_vocab(conn)
+    terms = parse_query(query)
+    match, scanned = _match_expression(conn, terms)
+
+    where, args = [], []
+    if item is not None:
+        where.append("d.item = ?")
+        args.append(item)
+    if fiscal_year is not None:
+        # A multi-year plan is about every year of its span.
+        where.append("(d.fiscal_year = ? or (d.fiscal_year <= ? and d.fiscal_year_end >= ?))")
+        args += [fiscal_year, fiscal_year, fiscal_year]
+    if status is not None:
+        where.append("d.status = ?")
+        args.append(status)
+    else:
+        where.append("d.status in ('filed', 'review')")
+    for term in scanned:
+        clause, clause_args = _scan_clause(term)
+        where.append(clause)
+        args += clause_args
+
+    # Rank on ids alone and read the text of the few rows kept: carrying every
+    # match's text through the sort costs more than the search itself.
+    if match is not None:
+        sql = (
+            "select d.id, -bm25(documents_fts, ?, ?) as score "
+            "from documents_fts join documents d on d.id = documents_fts.rowid "
+            "where documents_fts match ? " + "".join(f"and {w} " for w in where)
+            + "order by bm25(documents_fts, ?, ?) limit ?"
+        )
+        params = [NAME_WEIGHT, TEXT_WEIGHT, match, *args, NAME_WEIGHT, TEXT_WEIGHT, limit]
+    else:
+        sql = (
+            "select d.id, 0.0 as score from documents d "
+            + ("where " + " and ".join(where) + " " if where else "")
+            + "order by d.id desc limit ?"
+        )
+        params = [*args, limit]
+    ranked = conn.execute(sql, params).fetchall()
+    rows = {
+        row[0]: row
+        for row in conn.execute(
+            "select id, item, fiscal_year, fiscal_year_end, status, archived_as, original_name, "
+            f"text from documents where id in ({','.join('?' * len(ranked))})",
+            [document_id for document_id, _ in ranked],
+        )
+    }
+
+    forms = [form for term in terms for form in term.forms]
+    hits = []
+    for document_id, score in ranked:
+        row = rows[document_id]
+        hits.append({
+            "id": row[0],
+            "item": row[1],
+            "fiscal_year": row[2],
+            "fiscal_year_end": row[3],
+            "status": row[4],
+            "archived_as": row[5],
+            "original_name": row[6],
+            "score": round(score, 6),
+            "snippet": snippet(row[7] or "", forms) or mark(row[6] or "", forms),
+        })
+    return hits
+
+
+def _spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
+    """Where any form occurs in ``text`` (case-insensitive), merged and in order."""
+    lowered = text.lower()
+    spans = []
+    for form in forms:
+        start = lowered.find(form)
+        while start >= 0:
+            spans.append((start, start + len(form)))
+            start = lowered.find(form, start + 1)
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, forms: list[str]) -> str:
+    """``text`` with every occurrence of the forms between MARK_START and MARK_END."""
+    out, last = [], 0
+    for start, end in _spans(text, forms):
+        out += [text[last:start], MARK_START, text[start:end], MARK_END]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def snippet(text: str, forms: list[str], width: int = SNIPPET_CHARS) -> str:
+    """A one-line window of ``text`` around its first match, matches marked.
+
+    Without a match (an empty query, or a match in the file name) the window is
+    the start of the text.
+    """
+    first = text.lower().find(forms[0]) if forms else -1
+    for form in forms[1:]:
+        found = text.lower().find(form)
+        if found >= 0 and (first < 0 or found < first):
+            first = found
+    start = max(0, first - width // 3) if first >= 0 else 0
+    window = text[start:start + width]
+    line = " ".join(window.split())
+    if not line:
+        return ""
+    return ("…" if start > 0 else "") + mark(line, forms) + ("…" if start + width < len(text) else "")
