@@ -10,6 +10,7 @@ words, digits, mixed Thai/English, with and without filters. Target: p95 ≤ 50 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -121,22 +122,31 @@ def main() -> int:
         for kind in QUERIES.values():  # warm the page cache and the vocabulary table
             for spec in kind:
                 run_query(index, spec)
+        # Wall time is what a person waits; CPU time shows the cost when other
+        # processes share the machine and stretch the wall time.
         every: list[float] = []
-        print(f"{'queries':<12} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  hits")
+        every_cpu: list[float] = []
+        print(f"{'queries':<12} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+              f"{'cpu p95':>8}  hits")
         for kind, specs in QUERIES.items():
-            times, hits = [], []
+            times, cpu, hits = [], [], []
             for _ in range(args.runs):
                 for spec in specs:
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), time.process_time()
                     hits.append(run_query(index, spec))
                     times.append((time.perf_counter() - t) * 1000)
+                    cpu.append((time.process_time() - c) * 1000)
             every += times
+            every_cpu += cpu
             print(f"{kind:<12} {len(times):>4} {statistics.median(times):>8.1f} "
-                  f"{percentile(times, 0.95):>8.1f} {max(times):>8.1f}  {min(hits)}–{max(hits)}")
+                  f"{percentile(times, 0.95):>8.1f} {max(times):>8.1f} "
+                  f"{percentile(cpu, 0.95):>8.1f}  {min(hits)}–{max(hits)}")
         p95 = percentile(every, 0.95)
         print(f"{'all':<12} {len(every):>4} {statistics.median(every):>8.1f} {p95:>8.1f} "
-              f"{max(every):>8.1f}")
-        print(f"p95 {p95:.1f} ms: {'within' if p95 <= 50 else 'over'} the 50 ms target")
+              f"{max(every):>8.1f} {percentile(every_cpu, 0.95):>8.1f}")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"p95 {p95:.1f} ms: {'within' if p95 <= 50 else 'over'} the 50 ms target "
+              f"(load average {load:.1f} on {os.cpu_count()} CPUs)")
         index.close()
     return 0
 

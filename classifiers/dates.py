@@ -76,7 +76,7 @@ def _name_pattern(name: str) -> str:
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict[str, int]]:
     names = month_names()
     alternation = "|".join(_name_pattern(n) for n in sorted(names, key=len, reverse=True))
-    era = r"(?:พ\.\s?ศ\.\s?|ค\.\s?ศ\.\s?)?"
+    era = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?)?"
     part = (
         rf"(?:(?P<dayI>[0-3]?\d)\s*)?(?P<monthI>{alternation})\s*(?:{era}(?P<yearI>\d{{4}}|\d{{2}})(?!\d))?"
     )

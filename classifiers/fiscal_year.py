@@ -18,11 +18,13 @@ from classifiers.labels import FiscalYearReading
 from classifiers.text import normalise
 
 _YEAR = r"(\d{4}|\d{2})(?!\d)"
-_ERA = r"(?:พ\.\s?ศ\.\s?|ค\.\s?ศ\.\s?)?"
+_ERA = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?)?"
 _SPAN_TAIL = rf"(?:\s*(?:[-–—]|ถึง)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d))?"
 _STATED = re.compile(rf"(?:ปีงบประมาณ|ปีงบฯ|ปีงบ\.?|fiscal year|fy)\s*{_ERA}{_YEAR}{_SPAN_TAIL}")
 _ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
-_ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\.\s?ศ\.|ค\.\s?ศ\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
+_ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
+_CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|พระราชกฤษฎีกา|รัฐธรรมนูญ|ประมวล)[^\d]{0,80}$")
+_THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
 _BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
 _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\s*ณ\s*วันที่\s*$")
 _PERIOD_CUE = re.compile(r"(?:ระหว่าง|ตั้งแต่|รอบ|ประจำเดือน|ประจําเดือน|เดือน|ไตรมาส|งวด|ห้วง|ช่วง)\S*\s*(?:วันที่)?\s*$")
@@ -31,6 +33,7 @@ _SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ล
 # rank → (weight used for voting, confidence when every piece of that rank agrees)
 STATED, PERIOD, MONTH, DATED = 3, 2, 1, 0
 _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
+NO_EVIDENCE_CONFIDENCE = 0.9
 _TITLE_CHARS = 600
 _MAX_SPAN = 10
 
@@ -76,27 +79,25 @@ def _date_years(d: DateMention) -> int:
     return d.first.fiscal_year
 
 
+def _join_thai(text: str) -> str:
+    # Extraction scatters spaces inside Thai words ("ป ีงบประมาณ"); Thai needs no spaces
+    # for the patterns below, digits keep theirs.
+    return _THAI_GAP.sub("", normalise(text))
+
+
 def _evidence(page_text: str, page: int) -> list[Evidence]:
-    text = normalise(page_text)
+    text = _join_thai(page_text)
     found: list[Evidence] = []
     covered: list[tuple[int, int]] = []
-    for rank, pattern in ((STATED, _STATED), (PERIOD, _ANNUAL), (MONTH, _ERA_YEAR)):
-        for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in covered):
-                continue
-            span = _span(to_be(int(m.group(1)), two_digit_ok=pattern is _STATED), m.group(2))
-            if span is None:
-                continue
-            covered.append((m.start(), m.end()))
-            # A multi-year span is a plan's own period: as strong as a stated year.
-            r = STATED if span[1] is not None else rank
-            found.append(Evidence(r, span[0], span[1], _position_weight(page, m.start()), m.group(0)))
+    _stated(text, page, found, covered, ((STATED, _STATED), (PERIOD, _ANNUAL)))
     for d in find_dates(text):
         if any(s <= d.start < e for s, e in covered):
             continue
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
         found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text))
+    # "พ.ศ. 2560" alone is as often a law's year as the document's: the weakest evidence.
+    _stated(text, page, found, covered, ((DATED, _ERA_YEAR),), weight=0.5)
     for m in _BARE_SPAN.finditer(text):
         if any(s <= m.start() < e for s, e in covered):
             continue
@@ -106,10 +107,28 @@ def _evidence(page_text: str, page: int) -> list[Evidence]:
     return found
 
 
+def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int, int]],
+            patterns: tuple[tuple[int, re.Pattern], ...], weight: float = 1.0) -> None:
+    for rank, pattern in patterns:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in covered):
+                continue
+            if pattern is _ERA_YEAR and _CITATION.search(text[max(0, m.start() - 80): m.start()]):
+                continue  # the year a law was enacted, not the document's
+            span = _span(to_be(int(m.group(1)), two_digit_ok=pattern is _STATED), m.group(2))
+            if span is None:
+                continue
+            covered.append((m.start(), m.end()))
+            # A multi-year span is a plan's own period: as strong as a stated year.
+            r = STATED if span[1] is not None else rank
+            found.append(Evidence(r, span[0], span[1], weight * _position_weight(page, m.start()), m.group(0)))
+
+
 def read_fiscal_year(pages: Sequence[str]) -> FiscalYearReading:
     evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i)]
     if not evidence:
-        return FiscalYearReading(None, None, 0.0, None)
+        # No year anywhere: structure charts, contact pages. "None" is then usually right.
+        return FiscalYearReading(None, None, NO_EVIDENCE_CONFIDENCE, None)
     top = max(e.rank for e in evidence)
     votes: dict[tuple[int, int | None], float] = defaultdict(float)
     best_text: dict[tuple[int, int | None], Evidence] = {}

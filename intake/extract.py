@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from intake.document import ExtractedText, Page, UnreadablePDF
 from intake.ocr import OCRTimeout, ocr_pages
@@ -20,7 +21,7 @@ from intake.thai_text import repair_pages, thai_word_share
 # Below this share of readable words a text layer is junk (a legacy font, a
 # scanner's Latin garbage); clean Thai pages score above 0.85.
 MIN_TEXT_QUALITY = 0.5
-# Fewer characters than this is "no text": a scan, or a blank page.
+# A page with an image and fewer characters than this is a scan.
 MIN_TEXT_CHARS = 20
 HEADER_WINDOW = 1024
 TAIL_WINDOW = 2048
@@ -73,14 +74,14 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise UnreadablePDF("corrupt", f"{path.name} is damaged: its PDF structure cannot be read.") from error
 
 
-def _has_visible_content(page: pdfium.PdfPage) -> bool:
-    return any(True for _ in page.get_objects(max_depth=1))
+def _has_image(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
 def _read_text_layer(document: pdfium.PdfDocument, count: int, path: Path, deadline: float) -> tuple[list[str], set[int]]:
-    """Raw text of each page, and the 1-based numbers of pages with no text but something drawn."""
+    """Raw text of each page, and the 1-based numbers of pages that look scanned: an image, little text."""
     texts: list[str] = []
-    blank_with_content: set[int] = set()
+    scanned: set[int] = set()
     for index in range(count):
         if time.monotonic() > deadline:
             raise _timeout(path)
@@ -91,12 +92,12 @@ def _read_text_layer(document: pdfium.PdfDocument, count: int, path: Path, deadl
                 text = textpage.get_text_range()
             finally:
                 textpage.close()
-            if sum(1 for ch in text if not ch.isspace()) < MIN_TEXT_CHARS and _has_visible_content(page):
-                blank_with_content.add(index + 1)
+            if sum(1 for ch in text if not ch.isspace()) < MIN_TEXT_CHARS and _has_image(page):
+                scanned.add(index + 1)
         finally:
             page.close()
         texts.append(text)
-    return texts, blank_with_content
+    return texts, scanned
 
 
 def _timeout(path: Path) -> UnreadablePDF:

@@ -58,6 +58,14 @@ EVENT_COLUMNS = {
 }
 
 
+SEARCH_TABLE = "documents_search"
+
+
+def joined_sql(column: str) -> str:
+    """SQL for ``column`` without line breaks (see ``Index._create_search_index``)."""
+    return f"replace(replace({column}, char(13), ''), char(10), '')"
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -83,10 +91,43 @@ class Index:
             docs.create_index(["status"])
             docs.create_index(["item", "fiscal_year"])
             docs.enable_fts(["original_name", "text"], tokenize="trigram", create_triggers=True)
+        self._create_search_index()
         events = self.db["events"]
         if not events.exists():
             events.create(EVENT_COLUMNS, pk="id", foreign_keys=[("document_id", "documents", "id")])
             events.create_index(["document_id"])
+
+    def _create_search_index(self) -> None:
+        """``documents_search``: what ``oit search`` queries (``documents_fts`` stays for
+        Datasette and other tools).
+
+        Thai wraps lines inside words ("ทาง\nราชการ"), so this index reads each
+        text with its line breaks removed; trigrams then find words across lines.
+        Contentless: the text is stored once, in ``documents``. Created, with its
+        triggers, for older indexes too, filled from what they hold.
+        """
+        conn = self.db.conn
+        exists = "select 1 from sqlite_master where name = ?"
+        if conn.execute(exists, [SEARCH_TABLE]).fetchone():
+            return
+        with self.transaction():
+            if conn.execute(exists, [SEARCH_TABLE]).fetchone():
+                return  # another process created it meanwhile
+            conn.execute(f"create virtual table {SEARCH_TABLE} using fts5("
+                         "original_name, text, content='', tokenize='trigram')")
+            insert = (f"insert into {SEARCH_TABLE}(rowid, original_name, text) "
+                      f"values (new.id, new.original_name, {joined_sql('new.text')});")
+            # A contentless table forgets a row only when told its exact old values.
+            delete = (f"insert into {SEARCH_TABLE}({SEARCH_TABLE}, rowid, original_name, text) "
+                      f"values ('delete', old.id, old.original_name, {joined_sql('old.text')});")
+            conn.execute(f"create trigger {SEARCH_TABLE}_ai after insert on documents "
+                         f"begin {insert} end")
+            conn.execute(f"create trigger {SEARCH_TABLE}_ad after delete on documents "
+                         f"begin {delete} end")
+            conn.execute(f"create trigger {SEARCH_TABLE}_au after update of original_name, text "
+                         f"on documents begin {delete} {insert} end")
+            conn.execute(f"insert into {SEARCH_TABLE}(rowid, original_name, text) "
+                         f"select id, original_name, {joined_sql('text')} from documents")
 
     def close(self) -> None:
         self.db.close()

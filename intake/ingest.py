@@ -162,6 +162,9 @@ class Intake:
         except OSError as error:
             log.warning("cannot take %s now: %s", path, error)
             return None
+        except Exception:  # the index, say: the file stays where it is, to be taken again
+            log.exception("cannot take %s now", path)
+            return None
         if isinstance(job, Outcome):
             self._report(job, path)
             return job

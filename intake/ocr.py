@@ -10,16 +10,19 @@ may not start children. PDFium is not thread-safe, so rendering takes a lock.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from pathlib import Path
+from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
+from PIL import Image
 
-from intake.thai_text import normalize_text
+from intake.thai_text import normalize_text, thai_word_share
 
 LANGUAGES = "tha+eng"
 # --psm 3: automatic page segmentation, as agency pages mix headings, tables, columns.
@@ -27,6 +30,15 @@ TESSERACT_CONFIG = "--psm 3 --oem 1"
 # Tesseract's orientation confidence; below this the guess is noise (a sideways
 # scan scores about 20, an upright one reports rotation 0).
 MIN_ORIENTATION_CONFIDENCE = 2.0
+# Below this share of real words the page may be sideways: worth asking Tesseract.
+MIN_UPRIGHT_QUALITY = 0.6
+
+# A line with no two Thai letters, Latin letters or digits in a row: Tesseract
+# read a row of tone marks and vowels above widely spaced lines as a line of its own.
+_MARK_DEBRIS = re.compile(
+    r"^(?!.*[\u0e01-\u0e30\u0e40-\u0e46][\u0e01-\u0e4e]*[\u0e01-\u0e30\u0e40-\u0e46])"
+    r"(?!.*[A-Za-z]{3})(?!.*(?:[0-9]{2}|[\u0e50-\u0e59]{2})).*\S.*$"
+)
 
 _pdfium_lock = threading.Lock()
 
@@ -35,11 +47,13 @@ class OCRTimeout(Exception):
     """The time budget ran out before every page was read."""
 
 
-class OCRUnavailable(RuntimeError):
-    """Tesseract or its Thai data is not installed."""
+class OCRUnavailable(OSError):
+    """Tesseract or its Thai data is not installed: a fault of the machine, not of the PDF."""
 
 
+@lru_cache(maxsize=1)
 def check_tesseract() -> None:
+    """Raises ``OCRUnavailable``; a success is remembered (an exception is not cached)."""
     try:
         languages = set(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, OSError) as error:
@@ -66,25 +80,57 @@ def _render(document: pdfium.PdfDocument, number: int, dpi: int):
     return image
 
 
-def _upright(image, dpi: int, timeout: float):
-    """The image turned so that its text is upright: scanned leaflets often lie sideways."""
+def despeckle(image: Image.Image) -> Image.Image:
+    """Binarise and drop isolated dots: scanner speckle that Tesseract reads as marks.
+
+    A median filter does this too but also erases Thai tone marks, which are
+    only two or three pixels wide at 300 dpi; a lone pixel has at most one
+    like-coloured neighbour, a stroke pixel has more.
+    """
+    black = np.asarray(image.convert("L")) < 128
+    padded = np.pad(black, 1).astype(np.uint8)
+    neighbours = sum(
+        padded[1 + dy: padded.shape[0] - 1 + dy, 1 + dx: padded.shape[1] - 1 + dx]
+        for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx
+    )
+    cleaned = (black & (neighbours > 1)) | (~black & (neighbours >= 7))
+    return Image.fromarray(np.where(cleaned, 0, 255).astype(np.uint8))
+
+
+def _turned(image, dpi: int, timeout: float):
+    """The image turned upright if Tesseract is sure it lies sideways or upside down, else None."""
     try:
         osd = pytesseract.image_to_osd(
             image, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT, timeout=timeout
         )
     except pytesseract.TesseractError:
-        return image  # too little text to tell; read it as it is
+        return None  # too little text to tell
     if osd["rotate"] and osd["orientation_conf"] >= MIN_ORIENTATION_CONFIDENCE:
         return image.rotate(-osd["rotate"], expand=True, fillcolor=255)
-    return image
+    return None
+
+
+def _recognise(image, dpi: int, timeout: float) -> str:
+    text = pytesseract.image_to_string(
+        image, lang=LANGUAGES, config=f"{TESSERACT_CONFIG} --dpi {dpi}", timeout=timeout
+    )
+    return "\n".join(line for line in normalize_text(text).split("\n") if not _MARK_DEBRIS.match(line))
 
 
 def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -> str:
-    image = _upright(_render(document, number, dpi), dpi, timeout)
-    text = pytesseract.image_to_string(
-        image, lang=LANGUAGES, config=f"{TESSERACT_CONFIG} --dpi {dpi}", timeout=max(1.0, timeout)
-    )
-    return normalize_text(text)
+    started = time.monotonic()
+    image = despeckle(_render(document, number, dpi))
+    text = _recognise(image, dpi, timeout)
+    # Orientation detection costs as much as reading a page, so it is only asked
+    # for when the upright reading is poor: sideways leaflets are the exception.
+    if thai_word_share(text) >= MIN_UPRIGHT_QUALITY:
+        return text
+    remaining = timeout - (time.monotonic() - started)
+    turned = _turned(image, dpi, max(1.0, remaining)) if remaining > 1 else None
+    if turned is None:
+        return text
+    retry = _recognise(turned, dpi, max(1.0, timeout - (time.monotonic() - started)))
+    return retry if thai_word_share(retry) > thai_word_share(text) else text
 
 
 def ocr_pages(

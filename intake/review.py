@@ -114,7 +114,7 @@ def describe(row: dict[str, Any]) -> str:
                f"{_score(row.get('fiscal_year_confidence'))})")
     if row.get("fiscal_year_evidence"):
         out.append(f"      จากข้อความ: “{' '.join(row['fiscal_year_evidence'].split())[:120]}”")
-    return "\n".join(out)
+    return "\n".join(out) + "\n"  # a blank line between blocks in `oit review list`
 
 
 def _check_item(item: str | None) -> str | None:
@@ -179,6 +179,13 @@ def decisions_since_training(archive: Archive) -> int:
         "select coalesce(max(id), 0) from events where action = 'trained'"
     ).fetchone()[0]
     return archive.index.count_events("decided", since_id=last)
+
+
+def retrain_due_after_next(archive: Archive, settings: Settings | None) -> bool:
+    """Whether one more decision starts a retraining (so a UI can say it will wait)."""
+    if settings is None or settings.retrain_after_decisions <= 0:
+        return False
+    return decisions_since_training(archive) + 1 >= settings.retrain_after_decisions
 
 
 def _retrain_if_due(archive: Archive, settings: Settings | None) -> dict | None:
@@ -265,7 +272,9 @@ def parse_command(line: str, candidates: list[dict]) -> _Command:
 
 def _open(path: str, out: TextIO) -> None:
     opener = shutil.which("xdg-open")
-    if opener is None:
+    # Over SSH there is no screen to open it on: the path is what helps.
+    has_screen = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if opener is None or not has_screen:
         out.write(f"    เปิดไฟล์นี้ด้วยโปรแกรมอ่าน PDF: {path}\n")
         return
     subprocess.Popen([opener, path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -280,10 +289,10 @@ def _proposal(row: dict, draft: _Draft) -> str:
 
 
 def _review_one(archive: Archive, settings: Settings, row: dict, stdin: TextIO,
-                out: TextIO, actor: str) -> str:
+                out: TextIO, actor: str, position: str) -> str:
     """Show one document and take commands until it is decided; returns
     "decided", "skipped" or "quit" (also at end of input)."""
-    out.write("\n" + describe(row) + "\n")
+    out.write(f"\n── ฉบับที่ {position} " + "─" * 40 + "\n" + describe(row) + "\n")
     draft = _Draft()
     while True:
         out.write(PROMPT)
@@ -309,6 +318,9 @@ def _review_one(archive: Archive, settings: Settings, row: dict, stdin: TextIO,
                       "หรือเลือกข้อ\n")
         else:
             item = KEEP if command.action == "accept" else command.item
+            if retrain_due_after_next(archive, settings):
+                out.write("    กำลังบันทึกและฝึกโมเดลใหม่จากการตัดสินที่ผ่านมา (อาจใช้เวลาราว 1 นาที)…\n")
+                out.flush()
             try:
                 result = decide(archive, row["id"], item=item, fiscal_year=draft.fiscal_year,
                                 fiscal_year_end=draft.fiscal_year_end, actor=actor,
@@ -336,11 +348,12 @@ def run_interactive(archive: Archive, settings: Settings, stdin: TextIO = sys.st
     counts = {"decided": 0, "skipped": 0}
     status = 0
     try:
-        for row in rows:
+        for number, row in enumerate(rows, start=1):
             current = archive.index.get(row["id"])
             if current is None or current["status"] != "review":
                 continue  # decided meanwhile, e.g. in the web app
-            outcome = _review_one(archive, settings, row, stdin, stdout, actor)
+            outcome = _review_one(archive, settings, row, stdin, stdout, actor,
+                                  f"{number}/{len(rows)}")
             if outcome == "quit":
                 break
             counts[outcome] += 1

@@ -1,8 +1,9 @@
 """Thai full-text search over the index.
 
-``documents_fts`` uses SQLite's trigram tokenizer: any substring of three or more
-code points is found wherever it occurs, so "จัดซื้อ" is found inside
-"จัดซื้อจัดจ้าง" without segmenting Thai into words. What trigrams cannot do is
+``documents_search`` (see ``Index._create_search_index``) uses SQLite's trigram
+tokenizer: any substring of three or more code points is found wherever it occurs,
+so "จัดซื้อ" is found inside "จัดซื้อจัดจ้าง" without segmenting Thai into words,
+also across a line break. What trigrams cannot do is
 handled here, at query time, so the index needs nothing but what SQLite keeps:
 
 - Terms shorter than three code points ("งบ"): every indexed trigram that starts
@@ -18,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from intake.index import Index
+from intake.index import Index, joined_sql
 
 MARK_START, MARK_END = "«", "»"
 SNIPPET_CHARS = 160
@@ -32,6 +33,7 @@ _TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 _VOCAB = "temp.oit_search_vocab"
+_THAI_WRAP = re.compile(r"(?<=[\u0e01-\u0e5b])\r?\n(?=[\u0e01-\u0e5b])")
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def _fts_string(text: str) -> str:
 def _ensure_vocab(conn: sqlite3.Connection) -> None:
     # In the temp schema: per connection, invisible to Datasette and to other tools.
     conn.execute(
-        f"create virtual table if not exists {_VOCAB} using fts5vocab(main, documents_fts, row)"
+        f"create virtual table if not exists {_VOCAB} using fts5vocab(main, documents_search, row)"
     )
 
 
@@ -119,7 +121,8 @@ def _match_expression(conn: sqlite3.Connection, terms: list[Term]) -> tuple[str 
 def _scan_clause(term: Term) -> tuple[str, list[str]]:
     parts, args = [], []
     for form in term.forms:
-        parts.append("(instr(lower(d.text), ?) > 0 or instr(lower(d.original_name), ?) > 0)")
+        parts.append(f"(instr(lower({joined_sql('d.text')}), ?) > 0 "
+                     "or instr(lower(d.original_name), ?) > 0)")
         args += [form, form]
     return "(" + " or ".join(parts) + ")", args
 
@@ -163,10 +166,10 @@ def search(
     # match's text through the sort costs more than the search itself.
     if match is not None:
         sql = (
-            "select d.id, -bm25(documents_fts, ?, ?) as score "
-            "from documents_fts join documents d on d.id = documents_fts.rowid "
-            "where documents_fts match ? " + "".join(f"and {w} " for w in where)
-            + "order by bm25(documents_fts, ?, ?) limit ?"
+            "select d.id, -bm25(documents_search, ?, ?) as score "
+            "from documents_search join documents d on d.id = documents_search.rowid "
+            "where documents_search match ? " + "".join(f"and {w} " for w in where)
+            + "order by bm25(documents_search, ?, ?) limit ?"
         )
         params = [NAME_WEIGHT, TEXT_WEIGHT, match, *args, NAME_WEIGHT, TEXT_WEIGHT, limit]
     else:
@@ -176,7 +179,10 @@ def search(
             + "order by d.id desc limit ?"
         )
         params = [*args, limit]
-    ranked = conn.execute(sql, params).fetchall()
+    filtered = item is not None or fiscal_year is not None or status is not None or scanned
+    ranked = _rank_in_index(conn, match, limit) if match is not None and not filtered else None
+    if ranked is None:
+        ranked = conn.execute(sql, params).fetchall()
     rows = {
         row[0]: row
         for row in conn.execute(
@@ -202,6 +208,31 @@ def search(
             "snippet": snippet(row[7] or "", forms) or mark(row[6] or "", forms),
         })
     return hits
+
+
+def _rank_in_index(conn: sqlite3.Connection, match: str,
+                   limit: int) -> list[tuple[int, float]] | None:
+    """The best matches ranked by the FTS index alone, without joining every match
+    to its document: the default view only drops documents neither filed nor waiting
+    (rejected, in process), which rarely have text. None when too many were dropped
+    to fill ``limit``."""
+    wanted = limit * 2 + 10
+    ranked = conn.execute(
+        "select rowid, -bm25(documents_search, ?, ?) from documents_search "
+        "where documents_search match ? order by bm25(documents_search, ?, ?) limit ?",
+        [NAME_WEIGHT, TEXT_WEIGHT, match, NAME_WEIGHT, TEXT_WEIGHT, wanted],
+    ).fetchall()
+    shown = {
+        document_id for (document_id,) in conn.execute(
+            f"select id from documents where id in ({','.join('?' * len(ranked))}) "
+            "and status in ('filed', 'review')",
+            [document_id for document_id, _ in ranked],
+        )
+    }
+    kept = [hit for hit in ranked if hit[0] in shown]
+    if len(kept) >= limit or len(ranked) < wanted:
+        return kept[:limit]
+    return None
 
 
 def _spans(text: str, forms: list[str]) -> list[tuple[int, int]]:
@@ -232,20 +263,26 @@ def mark(text: str, forms: list[str]) -> str:
     return "".join(out)
 
 
+def _join_lines(text: str) -> str:
+    """Line breaks between Thai letters joined (a word wrapped), others made spaces."""
+    return " ".join(_THAI_WRAP.sub("", text).split())
+
+
 def snippet(text: str, forms: list[str], width: int = SNIPPET_CHARS) -> str:
     """A one-line window of ``text`` around its first match, matches marked.
 
     Without a match (an empty query, or a match in the file name) the window is
     the start of the text.
     """
-    first = text.lower().find(forms[0]) if forms else -1
+    text = _join_lines(text)
+    lowered = text.lower()
+    first = lowered.find(forms[0]) if forms else -1
     for form in forms[1:]:
-        found = text.lower().find(form)
+        found = lowered.find(form)
         if found >= 0 and (first < 0 or found < first):
             first = found
     start = max(0, first - width // 3) if first >= 0 else 0
-    window = text[start:start + width]
-    line = " ".join(window.split())
+    line = text[start:start + width]
     if not line:
         return ""
     return ("…" if start > 0 else "") + mark(line, forms) + ("…" if start + width < len(text) else "")

@@ -52,6 +52,9 @@ class _Events(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("deleted", "opened", "closed_no_write"):
             return
+        # A folder's own "modified" events come with each file inside, which has its own.
+        if event.is_directory and event.event_type not in ("created", "moved"):
+            return
         target = getattr(event, "dest_path", "") or event.src_path
         self.paths.put(Path(os.fsdecode(target)))
 
@@ -128,10 +131,10 @@ class Watcher:
         observer = PollingObserver(timeout=self.poll_seconds) if self.poll_seconds else Observer()
         observer.schedule(_Events(self.events), str(self.inbox), recursive=True)
         observer.start()
-        self.intake.start_workers()
-        log.info("watching %s (%s)", self.inbox,
-                    f"polling every {self.poll_seconds:g} s" if self.poll_seconds else "events")
         try:
+            self.intake.start_workers()
+            log.info("watching %s (%s)", self.inbox,
+                     f"polling every {self.poll_seconds:g} s" if self.poll_seconds else "events")
             self._loop()
         finally:
             observer.stop()
@@ -182,6 +185,8 @@ class Watcher:
                 return
 
     def candidates_from(self, path: Path) -> None:
+        if not _inside(path, self.inbox):  # moved out of the inbox
+            return
         if path.is_dir() and not path.is_symlink():
             self._scan(path)  # a folder moved in brings files without events of their own
         elif self._wanted(path):
@@ -200,9 +205,20 @@ class Watcher:
                 self.candidates.add(path)
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+        return True
+    except ValueError:
+        return False
+
+
 def watch(home: Home, settings: Settings, poll_seconds: float | None = None,
           stop: threading.Event | None = None) -> int:
-    """Run until SIGINT/SIGTERM (or until ``stop`` is set); return the exit status."""
+    """Run until SIGINT/SIGTERM (or until ``stop`` is set); return the exit status.
+
+    Bad files never stop the watcher; only an installation that cannot work does
+    (the worker processes cannot start), with status 1."""
     logging.getLogger("oit").setLevel(logging.INFO)
     watcher = Watcher(home, settings, poll_seconds)
     if stop is not None:
@@ -214,4 +230,8 @@ def watch(home: Home, settings: Settings, poll_seconds: float | None = None,
 
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
-    return watcher.run()
+    try:
+        return watcher.run()
+    except RuntimeError as error:
+        log.error("oit watch cannot run: %s", error)
+        return 1

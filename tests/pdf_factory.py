@@ -138,13 +138,19 @@ def make_sara_am_broken_pdf(
     wrong, right = ("0E33", "0E32") if direction == "am_to_aa" else ("0E32", "0E33")
     # Rewrite only the glyph→Unicode entries of the ToUnicode CMaps; same length,
     # so the xref offsets stay valid.
-    data = re.sub(
-        rb"beginbfchar.*?endbfchar",
-        lambda m: re.sub(rb"(<[0-9A-Fa-f]{4}> *)<" + wrong.encode() + rb">",
-                         lambda e: e.group(1) + b"<" + right.encode() + b">", m.group(0)),
-        data,
-        flags=re.S,
-    )
+    entry = re.compile(rb"(<[0-9A-Fa-f]{4}> *)<" + wrong.encode() + rb">")
+    replacement = rb"\g<1><" + right.encode() + rb">"
+    broken = 0
+
+    def break_block(block: re.Match) -> bytes:
+        nonlocal broken
+        text, count = entry.subn(replacement, block.group(0))
+        broken += count
+        return text
+
+    data = re.sub(rb"beginbfchar.*?endbfchar", break_block, data, flags=re.S)
+    if broken == 0:
+        raise ValueError("no ToUnicode entry to break: the pages must contain the letter being confused.")
     path.write_bytes(data)
     return path
 

@@ -55,12 +55,16 @@ def real_home(tmp_path_factory) -> tuple[Path, list[dict]]:
 def test_ingest_of_the_real_corpus_accounts_for_every_file(real_home):
     home, lines = real_home
     pdfs = sorted(p.name for p in REAL.glob("*.pdf"))
-    assert sorted(Path(line["file"]).name for line in lines) == pdfs
+    every_file = sorted(p.name for p in REAL.iterdir())
+    assert sorted(Path(line["file"]).name for line in lines) == every_file
+    readme = next(line for line in lines if line["file"].endswith("README.md"))
+    assert readme["status"] == "rejected" and readme["reason"].startswith("not_pdf")
     for line in lines:
         assert CONTRACT_INGEST_KEYS <= line.keys()
         assert line["status"] in ("filed", "review", "rejected")
         assert (home / line["archived_as"]).is_file()
-        if line["status"] != "rejected":
+        if line["file"].endswith(".pdf"):
+            assert line["status"] != "rejected", line
             archived = (home / line["archived_as"]).read_bytes()
             assert archived == (REAL / Path(line["file"]).name).read_bytes()
     # The shared corpus is read-only input: ingest copies, it never moves files out of it.
@@ -68,7 +72,7 @@ def test_ingest_of_the_real_corpus_accounts_for_every_file(real_home):
 
     db = sqlite3.connect(home / "archive" / "index.db")
     rows = db.execute("select status, pages, text from documents").fetchall()
-    assert len(rows) == len(pdfs)
+    assert len(rows) == len(every_file)
     assert all(pages and text for status, pages, text in rows if status != "rejected")
     assert db.execute("select count(*) from events").fetchone()[0] >= len(pdfs)
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"

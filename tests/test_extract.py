@@ -88,6 +88,11 @@ def test_a_blank_page_is_empty_text_not_ocr(tmp_path):
     assert [(p.method, p.text) for p in extracted.pages] == [("text", "")]
 
 
+def test_a_short_text_page_keeps_its_text_layer(tmp_path):
+    path = make_text_pdf(tmp_path / "short.pdf", ["หน้าที่สอง อำเภอ"])
+    assert [(p.method, p.text) for p in extract_text(path).pages] == [("text", "หน้าที่สอง อำเภอ")]
+
+
 def test_pages_limits_reading_to_the_first_pages(tmp_path):
     path = make_text_pdf(tmp_path / "doc.pdf", PAGES)
     assert len(extract_text(path, pages=1).pages) == 1

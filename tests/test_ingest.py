@@ -3,6 +3,7 @@ names, symlinks and crash recovery, on real PDFs in real folders."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,8 @@ TEXT = "รายงานผลการดำเนินงานประจ
 
 
 def settings(**changes) -> Settings:
-    return replace(Settings(workers=2, stable_seconds=0.5, rescan_seconds=5.0), **changes)
+    # One worker: each test starts its own, and start-up dominates on tiny files.
+    return replace(Settings(workers=1, stable_seconds=0.5, rescan_seconds=5.0), **changes)
 
 
 def make_pdf(path: Path, n: int = 0, pages: int = 1) -> Path:
@@ -149,6 +151,7 @@ def test_each_bad_input_is_rejected_with_its_reason_and_kept(tmp_path):
 
 def test_a_file_over_the_time_limit_is_rejected_as_timed_out(tmp_path):
     home = tmp_path / "home"
+    (home / "inbox").mkdir(parents=True)
     scan = make_scanned_pdf(home / "inbox" / "scan.pdf", ["ประกาศ " * 40])
     limits = ExtractionLimits(timeout_seconds=0.01)
     [outcome] = ingest(home, [scan], limits=limits)
@@ -210,3 +213,42 @@ def test_a_crash_between_rejection_and_move_is_finished_by_recover(tmp_path):
     archive.close()
     assert kept.read_text() == "not a pdf" and not source.exists()
     assert len(documents(home)) == 1
+
+
+def _worker_pids() -> list[int]:
+    """This process's pool workers (spawned children), not its resource tracker."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == os.getpid() and b"spawn_main" in command and b"resource_tracker" not in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_a_worker_crash_loses_and_wrongly_rejects_nothing(tmp_path, caplog):
+    """Workers die mid-batch, as a segfault in a PDF library would kill them: the
+    files in flight are retried (alone) and end up stored like the others."""
+    home = tmp_path / "home"
+    files = [make_pdf(home / "inbox" / f"doc{n}.pdf", 100 + n) for n in range(8)]
+    killed: list[int] = []
+
+    def crash_workers_once(outcome) -> None:
+        if not killed:
+            killed.extend(_worker_pids())
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+
+    intake = Intake(Home(home), settings(workers=2), on_outcome=crash_workers_once)
+    try:
+        outcomes = intake.process(files)
+    finally:
+        intake.close()
+    assert killed and "retrying it alone" in caplog.text
+    assert sorted(Path(o.file).name for o in outcomes) == sorted(f.name for f in files)
+    assert all(o.status in ("filed", "review") for o in outcomes), [o.reason for o in outcomes]
+    rows = documents(home)
+    assert len(rows) == 8 and archived_files(home) == {row["archived_as"] for row in rows}

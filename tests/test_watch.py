@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -82,6 +83,16 @@ def assert_all_accounted_for(home: Path, names: list[str]) -> None:
     for row in rows:
         assert sha256_of(home / row["archived_as"]) == row["sha256"]
     assert integrity_ok(home)
+    assert outcome_events(home) == Counter({row["id"]: 1 for row in rows}), "each decided once"
+
+
+def outcome_events(home: Path) -> Counter:
+    db = sqlite3.connect(home / "archive" / "index.db")
+    try:
+        return Counter(document_id for (document_id,) in db.execute(
+            "select document_id from events where action in ('filed', 'review', 'rejected')"))
+    finally:
+        db.close()
 
 
 def test_a_slow_writer_is_taken_once_complete(home, tmp_path):
@@ -117,7 +128,7 @@ def test_200_files_dropped_at_once_are_each_processed_once(home, tmp_path):
 
 
 def test_killed_mid_batch_then_restarted_every_file_is_accounted_for(home, tmp_path):
-    names = [f"doc-{n:03}.pdf" for n in range(60)]
+    names = [f"doc-{n:03}.pdf" for n in range(40)]
     for n, name in enumerate(names):
         make_pdf(tmp_path / "staging" / name, 2000 + n)
     log = tmp_path / "watch.log"
@@ -154,3 +165,23 @@ def test_bad_inputs_are_rejected_with_their_reason_and_the_watcher_goes_on(home,
     assert set(rows) == set(expected) | {"after.pdf"}, "ignored and outside files are not taken"
     assert (home / "inbox" / "~$draft.pdf").exists()
     assert watcher.stop() == 0
+
+
+def test_sigint_mid_batch_stops_cleanly_and_a_restart_finishes(home, tmp_path):
+    names = [f"doc-{n:03}.pdf" for n in range(20)]
+    for n, name in enumerate(names):
+        make_pdf(tmp_path / "staging" / name, 3000 + n)
+    log = tmp_path / "watch.log"
+    watcher = Watcher(home, log)
+    for name in names:
+        os.replace(tmp_path / "staging" / name, home / "inbox" / name)
+    wait_for(lambda: len(final_rows(home)) >= 3, 120, watcher)
+    watcher.process.send_signal(signal.SIGINT)
+    assert watcher.process.wait(timeout=60) == 0
+    for row in documents(home):  # finished, or left whole for the next run
+        if row["status"] not in FINAL:
+            assert (home / row["source"]).is_file()
+    watcher = Watcher(home, log)
+    wait_for(lambda: len(final_rows(home)) >= len(names), 120, watcher)
+    assert watcher.stop() == 0
+    assert_all_accounted_for(home, names)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from classifiers.labels import Candidate, Classification, FiscalYearReading, Ite
 from intake.archive import Archive, sha256_of
 from intake.config import Home
 from intake.web import create_app, is_loopback
+from intake.web.views import current_fiscal_year
 from pdf_factory import make_text_pdf
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-ARCHIVE"
@@ -18,7 +20,13 @@ SECRET = "TOP-SECRET-OUTSIDE-THE-ARCHIVE"
 # (file name, page text, proposed item, candidates, fiscal year, evidence)
 WAITING = [
     ("ประกาศผลการจัดซื้อจัดจ้าง ตุลาคม 2564.pdf",
-     "สรุปผลการดำเนินการจัดซื้อจัดจ้าง ประจำเดือนตุลาคม 2564\nองค์การบริหารส่วนตำบลตัวอย่าง\nแบบ สขร.1",
+     "แบบ สขร.1\nสรุปผลการดำเนินการจัดซื้อจัดจ้าง ประจำเดือนตุลาคม 2564\n"
+     "องค์การบริหารส่วนตำบลตัวอย่าง อำเภอเมือง จังหวัดตัวอย่าง\n\n"
+     "1. จัดซื้อวัสดุสำนักงาน วงเงิน 12,500 บาท วิธีเฉพาะเจาะจง ร้านรุ่งเรืองพาณิชย์\n"
+     "2. จ้างซ่อมแซมถนนลูกรัง หมู่ที่ 4 วงเงิน 98,000 บาท วิธีเฉพาะเจาะจง หจก.ก้าวหน้าการโยธา\n"
+     "3. จัดซื้อน้ำมันเชื้อเพลิง วงเงิน 35,200 บาท วิธีเฉพาะเจาะจง สหกรณ์การเกษตรตัวอย่าง\n"
+     "4. จ้างเหมาบริการทำความสะอาดสำนักงาน วงเงิน 9,000 บาท วิธีเฉพาะเจาะจง นางสาวสมใจ ใจดี\n\n"
+     "เหตุผลที่คัดเลือก: ราคาต่ำสุดและมีคุณสมบัติครบถ้วนตามที่กำหนด",
      "O23", [("O23", 0.58), ("O22", 0.27), ("O20", 0.08)], 2565, "ประจำเดือนตุลาคม 2564"),
     ("แผนปฏิบัติการประจำปี.pdf",
      "แผนปฏิบัติการประจำปีงบประมาณ พ.ศ. 2565\nองค์การบริหารส่วนตำบลตัวอย่าง",
@@ -101,6 +109,13 @@ def test_queue_shows_the_first_waiting_document(site):
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
 
 
+def test_a_file_pdfium_cannot_draw_has_no_preview_but_its_page_opens(site):
+    client, home, waiting, _ = site
+    (home.root / row_of(home, waiting[1])["archived_as"]).write_bytes(b"%PDF-1.7 broken")
+    assert client.get(f"/documents/{waiting[1]}/page-1.png").status_code == 404
+    assert client.get(f"/review/{waiting[1]}").status_code == 200
+
+
 def test_accept_files_the_document_and_shows_the_next(site):
     client, home, waiting, _ = site
     response = client.post(f"/documents/{waiting[0]}/decision", data={"csrf_token": token_of(client)})
@@ -124,6 +139,11 @@ def test_pick_a_candidate_or_choose_any_label(site):
                 data={"csrf_token": token, "item": "none", "fiscal_year": "๒๕๖๓"})
     row = row_of(home, waiting[2])
     assert (row["status"], row["item"], row["fiscal_year"]) == ("filed", None, 2563)
+
+    client.post(f"/documents/{waiting[0]}/decision",
+                data={"csrf_token": token, "item": "O9", "fiscal_year": "2566 – 2570"})
+    row = row_of(home, waiting[0])
+    assert (row["item"], row["fiscal_year"], row["fiscal_year_end"]) == ("O9", 2566, 2570)
 
 
 def test_a_wrong_label_is_refused_and_changes_nothing(site):
@@ -203,6 +223,7 @@ def test_upload_goes_into_the_inbox_only(site):
     client.post("/upload", data={"csrf_token": token_of(client),
                                  "files": (io.BytesIO(pdf), "win.pdf")})
     assert (home.inbox / "win (2).pdf").exists()
+    assert "inbox/win (2).pdf" in client.get("/upload").get_data(as_text=True)
 
 
 def test_upload_is_size_limited(site):
@@ -229,7 +250,7 @@ def test_document_page_shows_metadata_and_history(site):
                 data={"csrf_token": token_of(client), "item": "O2", "return": "document"})
     page = client.get(f"/documents/{filed}").get_data(as_text=True)
     assert "โครงสร้างองค์กร.pdf" in page and "ข้อมูลผู้บริหาร" in page
-    assert "decided" in page and "received" in page
+    assert "ผู้ตรวจตัดสิน" in page and "รับเข้า" in page and "ข้อ O1 → O2" in page
     assert row_of(home, filed)["item"] == "O2"
 
 
@@ -242,6 +263,17 @@ def test_report_page_shows_the_chosen_year(site):
     assert "2565" in report.get_data(as_text=True)
 
 
+def test_requests_for_other_host_names_are_refused(site):
+    client, *_ = site
+    assert client.get("/review", headers={"Host": "attacker.example"}).status_code == 400
+    assert client.get("/review", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+
+
 def test_only_loopback_hosts_count_as_local():
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
+
+
+def test_the_report_opens_on_the_current_thai_fiscal_year():
+    assert current_fiscal_year(date(2021, 10, 1)) == 2565
+    assert current_fiscal_year(date(2022, 9, 30)) == 2565

@@ -7,7 +7,6 @@ uploads) and what a browser exposes (cross-site requests, paths in URLs).
 from __future__ import annotations
 
 import ipaddress
-import logging
 import secrets
 import sys
 
@@ -15,19 +14,24 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from intake.config import Home, Settings
-from intake.web import security
+from intake.web import formatting, security
 from intake.web.views import pages
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 # Agency PDFs with scans run to tens of megabytes; more than this is a mistake.
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+# Host names a request may carry when the app listens on this machine only: a web
+# page elsewhere cannot reach the app by pointing its own name at 127.0.0.1
+# (DNS rebinding).
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
 
-log = logging.getLogger("oit.web")
 
 
 def create_app(home: Home, settings: Settings | None = None,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
+               max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               trusted_hosts: tuple[str, ...] | None = LOCAL_HOSTS) -> Flask:
+    """The app for ``home``; ``trusted_hosts=None`` accepts any Host header."""
     app = Flask(__name__)
     app.config.update(
         OIT_HOME=home.ensure(),
@@ -37,10 +41,11 @@ def create_app(home: Home, settings: Settings | None = None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
         MAX_CONTENT_LENGTH=max_upload_bytes,
-        JSON_AS_ASCII=False,
+        TRUSTED_HOSTS=list(trusted_hosts) if trusted_hosts else None,
     )
     app.json.ensure_ascii = False
     security.install(app)
+    formatting.install(app)
     app.register_blueprint(pages)
     return app
 
@@ -55,12 +60,9 @@ def is_loopback(host: str) -> bool:
 
 
 def serve(home: Home, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> int:
-    app = create_app(home)
-    if is_loopback(host):
-        # Only names of this machine: a web page elsewhere cannot reach the app
-        # by pointing its own host name at 127.0.0.1 (DNS rebinding).
-        app.config["TRUSTED_HOSTS"] = ["127.0.0.1", "localhost", "[::1]", "::1"]
-    else:
+    local = is_loopback(host)
+    app = create_app(home, trusted_hosts=LOCAL_HOSTS if local else None)
+    if not local:
         print(f"oit serve: listening on {host}: anyone who can reach this address can "
               "read and relabel the archive.", file=sys.stderr)
     try:

@@ -1,47 +1,43 @@
 """A decision as the browser sends it, turned into the arguments of ``review.decide``.
 
 A field left out keeps the proposed value (``review.KEEP``); "none" means the
-document is none of the items, or states no fiscal year.
+document is none of the items, or states no fiscal year. Whether a code or a
+year is acceptable is ``review.decide``'s to say.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
-from classifiers.taxonomy import load_taxonomy
 from intake import review
 
 NONE = "none"
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-# Buddhist Era years an ITA document can plausibly be about.
-YEAR_RANGE = range(2500, 2700)
-
-
-class DecisionError(ValueError):
-    pass
+# "2565", or a span "2566-2570" for a multi-year plan.
+_YEARS = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 
 
 def decision_from(form: Mapping[str, str]) -> dict[str, Any]:
-    return {"item": _item(form.get("item")), "fiscal_year": _fiscal_year(form.get("fiscal_year"))}
+    decision = {"item": _item(form.get("item"))}
+    decision["fiscal_year"], decision["fiscal_year_end"] = _years(form.get("fiscal_year"))
+    return decision
 
 
 def _item(value: str | None) -> Any:
     if value is None:
         return review.KEEP
     value = value.strip()
-    if value.lower() == NONE:
-        return None
-    code = value.upper()
-    if code not in load_taxonomy().codes():
-        raise DecisionError(f"ไม่มีข้อ {value!r} ในรายการ OIT")
-    return code
+    return None if value.lower() == NONE else value
 
 
-def _fiscal_year(value: str | None) -> Any:
+def _years(value: str | None) -> tuple[Any, Any]:
     if value is None:
-        return review.KEEP
-    value = value.strip().translate(_THAI_DIGITS)
-    if value in ("", NONE):
-        return None
-    if not value.isdigit() or int(value) not in YEAR_RANGE:
-        raise DecisionError(f"ปีงบประมาณ {value!r} ไม่ถูกต้อง: ใช้ปี พ.ศ. เช่น 2565")
-    return int(value)
+        return review.KEEP, review.KEEP
+    value = " ".join(value.translate(_THAI_DIGITS).split())
+    if value.lower() in ("", NONE):
+        return None, None
+    match = _YEARS.match(value)
+    if not match:
+        raise review.DecisionError(f"ปีงบประมาณ {value!r} ไม่ถูกต้อง: ใช้ปี พ.ศ. เช่น 2565 หรือ 2566-2570")
+    first, last = int(match.group(1)), match.group(2)
+    return first, (int(last) if last else None)

@@ -13,9 +13,16 @@ WIDTH_PX = 900
 _pdfium_lock = threading.Lock()
 
 
+class NoPreview(Exception):
+    """PDFium cannot draw this file (it may still have text and metadata)."""
+
+
 def first_page_png(path: Path, sha256: str) -> bytes:
-    """Rendered once per file content; a moved file keeps its preview."""
-    return _render(str(path), sha256)
+    """Rendered once per file content and place."""
+    try:
+        return _render(str(path), sha256)
+    except (pdfium.PdfiumError, IndexError, OSError) as error:
+        raise NoPreview(str(error)) from error
 
 
 @lru_cache(maxsize=64)

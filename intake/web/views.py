@@ -8,16 +8,18 @@ from pathlib import Path
 
 from flask import (Blueprint, Response, abort, current_app, flash, g, jsonify, redirect,
                    render_template, request, send_file, url_for)
-from markupsafe import Markup, escape
 
 from classifiers.taxonomy import load_taxonomy
 from intake import review
 from intake.archive import Archive
 from intake.config import Home
 from intake.index import STATUSES
-from intake.search import MARK_END, MARK_START, search
-from intake.web.forms import DecisionError, decision_from
-from intake.web.preview import first_page_png
+from intake.ingest import files_under
+from intake.report import build_report, render
+from intake.search import search
+from intake.web.formatting import years
+from intake.web.forms import decision_from
+from intake.web.preview import NoPreview, first_page_png
 from intake.web.uploads import UploadRefused, save_to_inbox
 
 pages = Blueprint("pages", __name__)
@@ -47,28 +49,6 @@ def _close_archive(_error) -> None:
 @pages.app_context_processor
 def _globals() -> dict:
     return {"taxonomy": load_taxonomy(), "waiting_count": lambda: len(review.waiting(archive()))}
-
-
-@pages.app_template_filter("marked")
-def _marked(snippet: str) -> Markup:
-    """A search snippet with its matches as <mark>, everything else escaped."""
-    text = str(escape(snippet or ""))
-    return Markup(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
-
-
-@pages.app_template_filter("percent")
-def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
-
-
-@pages.app_template_global("item_title")
-def _item_title(code: str | None) -> str:
-    if code is None:
-        return "ไม่ใช่ข้อใดในรายการ"
-    try:
-        return load_taxonomy().get(code).title
-    except KeyError:
-        return code
 
 
 def current_fiscal_year(today: date | None = None) -> int:
@@ -111,20 +91,15 @@ def _next_waiting(waiting: list[dict], document_id: int | None) -> dict | None:
 
 @pages.post("/documents/<int:document_id>/decision")
 def decide(document_id: int):
-    try:
-        labels = decision_from(request.form)
-    except DecisionError as error:
-        flash(str(error), "error")
-        return redirect(_back(document_id))
     waiting_before = review.waiting(archive())
     try:
-        row = review.decide(archive(), document_id, **labels, actor=_actor(),
-                            settings=current_app.config["OIT_SETTINGS"])
-    except (LookupError, ValueError) as error:
+        row = review.decide(archive(), document_id, **decision_from(request.form),
+                            actor=_actor(), settings=current_app.config["OIT_SETTINGS"])
+    except (LookupError, review.DecisionError) as error:
         flash(f"บันทึกไม่ได้: {error}", "error")
         return redirect(_back(document_id))
-    year = row["fiscal_year"] or "ไม่ระบุ"
-    flash(f"บันทึกแล้ว: #{document_id} → {row['item'] or 'ไม่ใช่ข้อใด'} ปีงบประมาณ {year}", "ok")
+    flash(f"บันทึกแล้ว: #{document_id} → {row['item'] or 'ไม่ใช่ข้อใด'} "
+          f"ปีงบประมาณ {years(row['fiscal_year'], row['fiscal_year_end'])}", "ok")
     if request.form.get("return") == "document":
         return redirect(url_for("pages.document", document_id=document_id))
     after = _next_waiting(waiting_before, document_id)
@@ -177,8 +152,6 @@ def report_page():
 
 @pages.get("/report/<int:year>.html")
 def report_html(year: int):
-    from intake.report import build_report, render
-
     page = render(build_report(archive().index, year), "html")
     response = Response(page, mimetype="text/html")
     # The report is a self-contained page with its own inline style, shown in a frame.
@@ -226,7 +199,7 @@ def first_page(document_id: int):
     row, path = _stored(document_id)
     try:
         png = first_page_png(path, row["sha256"])
-    except Exception:  # a PDF PDFium cannot draw still has its text and metadata
+    except NoPreview:
         abort(404)
     response = Response(png, mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=3600"
@@ -238,7 +211,9 @@ def first_page(document_id: int):
 
 @pages.get("/upload")
 def upload_page():
-    return render_template("upload.html")
+    # What the watcher has not taken yet: shows the reviewer that it is not running.
+    in_inbox = sorted(home().relative(path) for path in files_under([home().inbox]))
+    return render_template("upload.html", in_inbox=in_inbox)
 
 
 @pages.post("/upload")

@@ -54,3 +54,18 @@
     send(event.dataTransfer.files);
   });
 })();
+
+// A page PDFium cannot draw: say so instead of showing a broken image.
+(function () {
+  "use strict";
+  function replace(img) {
+    var note = document.createElement("p");
+    note.className = "no-preview";
+    note.textContent = "แสดงภาพหน้าแรกของไฟล์นี้ไม่ได้ — ดาวน์โหลด PDF เพื่อเปิดดู";
+    img.replaceWith(note);
+  }
+  document.querySelectorAll(".preview img").forEach(function (img) {
+    if (img.complete && img.naturalWidth === 0) replace(img);
+    else img.addEventListener("error", function () { replace(img); });
+  });
+})();

@@ -1,0 +1,299 @@
+"""Bootstrap corpus: labelled Thai disclosure documents generated from phrase data.
+
+The phrases (``data/corpus_<taxonomy>.json``) are split into families by position:
+every third phrase belongs to the evaluation family only, so ``split="eval"`` produces
+documents whose titles, sentences, agencies and year wordings the model never saw in
+training. Same seed, same split → the same documents.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from classifiers.documents import LabelledDocument
+from classifiers.taxonomy import DATA_DIR, load_taxonomy
+
+_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+YEARS = range(2560, 2571)
+MONTHS_FULL = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+               "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
+MONTHS_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+_UNINFORMATIVE_NAMES = ["scan{n:04d}.pdf", "เอกสาร ({n}).pdf", "doc{n}.pdf", "IMG_{n:04d}.pdf", "file-{n}.pdf",
+                        "ไฟล์แนบ{n}.pdf", "{n}.pdf", "download ({n}).pdf", "ita_{n}.pdf", "new doc {n}.pdf"]
+
+
+@lru_cache(maxsize=None)
+def corpus_data(taxonomy: str = "ita2565") -> dict:
+    with open(DATA_DIR / f"corpus_{taxonomy}.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def fingerprint(taxonomy: str = "ita2565") -> str:
+    """Hash of the phrase data and this generator: a model's recipe identity."""
+    h = hashlib.sha256()
+    h.update((DATA_DIR / f"corpus_{taxonomy}.json").read_bytes())
+    h.update((DATA_DIR / f"{taxonomy}.json").read_bytes())
+    with open(__file__, "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def _family(values: Sequence, split: str) -> list:
+    """Every third phrase is held out for evaluation; lists too short to split are shared."""
+    if len(values) < 3 or split == "all":
+        return list(values)
+    if split == "eval":
+        return [v for i, v in enumerate(values) if i % 3 == 2]
+    return [v for i, v in enumerate(values) if i % 3 != 2]
+
+
+@dataclass
+class _Year:
+    """The fiscal year a document is about and every way of writing it."""
+
+    fy: int
+    end: int | None = None
+
+    def fields(self, rng: random.Random, month: int | None = None) -> dict[str, str]:
+        month = month or rng.choice([10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+        cal = self.fy - 1 if month >= 10 else self.fy
+        return {
+            "y": str(self.fy), "yy": str(self.fy % 100), "y0": str(self.fy - 1), "yy0": str((self.fy - 1) % 100),
+            "ye": str(self.end or self.fy + 4), "m": MONTHS_FULL[month - 1], "mabbr": MONTHS_ABBR[month - 1],
+            "mn": f"{month:02d}", "y_m": str(cal), "yy_m": str(cal % 100), "d": str(rng.randint(1, 28)),
+        }
+
+
+class CorpusGenerator:
+    """Draws documents for the items of one taxonomy and for non-items."""
+
+    def __init__(self, seed: int = 0, split: str = "train", taxonomy: str = "ita2565",
+                 none_share: float = 0.15, noise: float = 0.3):
+        self.rng = random.Random(f"{seed}-{split}")
+        self.split = split
+        self.data = corpus_data(taxonomy)
+        self.codes = load_taxonomy(taxonomy).codes()
+        self.none_share = none_share
+        self.noise = noise
+        d = self.data
+        self.kinds = list(d["agencies"])
+        self.agencies = {k: _family(v, split) for k, v in d["agencies"].items()}
+        self.fillers = _family(d["fillers"], split)
+        self.periods = {k: _family(v, split) for k, v in d["period_phrases"].items()}
+        self.counter = 0
+
+    def pick(self, values: Sequence, k: int = 1) -> list:
+        return self.rng.sample(list(values), min(k, len(values)))
+
+    def generate(self, n: int) -> list[LabelledDocument]:
+        return [self.document() for _ in range(n)]
+
+    def document(self) -> LabelledDocument:
+        rng = self.rng
+        self.counter += 1
+        if rng.random() < self.none_share:
+            key = rng.choice(list(self.data["non_items"]))
+            spec, item = self.data["non_items"][key], None
+        elif rng.random() < 0.03:
+            spec, item = {**self.data["news_distractor"], "period": "dated"}, "O7"
+        else:
+            item = rng.choice(self.codes)
+            spec = self.data["items"][item]
+        return self._compose(item, spec)
+
+    def _year_for(self, period: str) -> _Year | None:
+        fy = self.rng.choice(YEARS)
+        if period == "multi_year":
+            return _Year(fy, fy + self.rng.choice([2, 3, 4, 4, 4, 5]))
+        if period == "optional" and self.rng.random() < 0.35:
+            return None
+        return _Year(fy)
+
+    def _phrase(self, kind: str, year: _Year, month: int | None = None) -> str:
+        return self.rng.choice(self.periods[kind]).format(**year.fields(self.rng, month))
+
+    def _compose(self, item: str | None, spec: dict) -> LabelledDocument:
+        rng = self.rng
+        kind = rng.choice(self.kinds)
+        agency = rng.choice(self.agencies[kind])
+        head = rng.choice(self.data["heads"][kind])
+        person = rng.choice(self.data["people"])
+        period = spec.get("period", "annual")
+        year = self._year_for(period)
+        titles = _family(spec["titles"], self.split)
+        sentences = _family(spec["sentences"], self.split)
+
+        title = rng.choice(titles)
+        year_phrases: list[str] = []
+        body_year: list[str] = []
+        month = None
+        label_fy = year.fy if year else None
+        label_end = None
+        if year is not None:
+            if period == "multi_year":
+                year_phrases.append(self._phrase("span", year))
+                label_end = year.end
+            elif period == "monthly":
+                month = rng.choice([10, 11, 12, 1, 2, 3, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+                year_phrases.append(self._phrase("monthly", year, month))
+                if rng.random() < 0.3:
+                    body_year.append(self._phrase("stated", year))
+            elif period in ("half_year", "year_end"):
+                if rng.random() < 0.7:
+                    year_phrases.append(self._phrase("stated", year))
+                    (body_year if rng.random() < 0.5 else year_phrases).append(self._phrase(period, year))
+                else:
+                    year_phrases.append(self._phrase(period, year))
+            elif period == "dated":
+                if rng.random() < 0.3:
+                    body_year.append(self._phrase("stated", year))
+            else:
+                (year_phrases if rng.random() < 0.8 else body_year).append(self._phrase("stated", year))
+
+        lines: list[str] = []
+        if rng.random() < 0.7:
+            lines.append(agency)
+        if rng.random() < 0.3:
+            lines.append(rng.choice(self.data["parents"][kind]))
+        title_line = title
+        if year_phrases and rng.random() < 0.75:
+            title_line += " " + " ".join(year_phrases)
+            year_phrases = []
+        if rng.random() < 0.4:
+            title_line += " " + rng.choice(["ของ", "", "-"]) + agency
+        lines.append(title_line)
+        lines.extend(year_phrases)
+
+        pool = sentences + self.pick(self.fillers, 3)
+        body = self.pick(sentences, rng.randint(2, 5)) + self.pick(self.fillers, rng.randint(1, 3))
+        if rng.random() < 0.2:
+            other = self.data["items"][rng.choice(self.codes)]
+            body.append(rng.choice(_family(other["sentences"], self.split)))
+        rng.shuffle(body)
+        body[rng.randrange(len(body) + 1):0] = body_year
+        lines.extend(body)
+
+        table_lines = self._table(spec.get("table"), rng.randint(3, 14)) if spec.get("table") else []
+        signature = self._signature(person, head, agency, year, period, item)
+
+        pages = ["\n".join(lines + table_lines[:8] + ([] if len(table_lines) > 8 else signature))]
+        extra_pages = rng.choice([0, 0, 0, 1, 1, 2, 3])
+        rest = table_lines[8:]
+        for p in range(extra_pages):
+            text = self.pick(pool, rng.randint(2, 5)) + rest[:10]
+            rest = rest[10:]
+            text.append(f"หน้า {p + 2}")
+            pages.append("\n".join(text))
+        if len(table_lines) > 8:
+            if rest:
+                pages.append("\n".join(rest))
+            pages[-1] += "\n" + "\n".join(signature)
+        if label_fy is None and period == "optional" and any(
+                s.startswith(("ประกาศ ณ", "ลงวันที่", "ให้ไว้", "วันที่ ")) for s in signature):
+            label_fy = self._signed_fy
+        pages = [self._noise(p) for p in pages]
+        return LabelledDocument(tuple(pages), self._filename(item, title), item, label_fy, label_end)
+
+    def _signature(self, person: str, head: str, agency: str, year: _Year | None, period: str,
+                   item: str | None) -> list[str]:
+        rng = self.rng
+        lines = ["(ลงชื่อ) " + person if rng.random() < 0.5 else person, head + agency if rng.random() < 0.5 else head]
+        self._signed_fy = None
+        if year is None:
+            if rng.random() < 0.5:
+                fy = rng.choice(YEARS)
+                lines.insert(0, self._phrase("signed", _Year(fy)))
+                self._signed_fy = fy
+            return lines
+        if period == "dated" or rng.random() < 0.6:
+            # Year-end and half-year reports are signed after their period, often in
+            # the next fiscal year: the reader must not take this date for the subject.
+            if period in ("year_end", "half_year"):
+                month = 10 if period == "year_end" else 4
+                signed = _Year(year.fy + 1 if period == "year_end" else year.fy)
+                lines.insert(0, self._phrase("signed", signed, rng.choice([month, month + 1])))
+            elif period == "dated":
+                lines.insert(0, self._phrase("signed", year))
+            elif period in ("multi_year", "monthly", "annual", "optional"):
+                lines.insert(0, self._phrase("signed", year))
+        return lines
+
+    def _table(self, columns: list[str], rows: int) -> list[str]:
+        rng, values = self.rng, self.data["table_values"]
+        header = [c.split(":")[0] for c in columns]
+        kinds = [c.split(":")[1] for c in columns]
+        sep = rng.choice([" ", " | ", "  ", "\t"])
+        out = [sep.join(header)]
+        for i in range(rows):
+            out.append(sep.join(self._cell(k, i, values) for k in kinds))
+        if rng.random() < 0.5:
+            out.append(sep.join(["รวม", f"{rng.randint(1, 99) * 12345:,}"]))
+        return out
+
+    def _cell(self, kind: str, i: int, values: dict) -> str:
+        rng = self.rng
+        if kind == "idx":
+            return str(i + 1)
+        if kind == "money":
+            return f"{rng.randint(5, 9_000) * 1000 + rng.choice([0, 500, 250]):,}" + rng.choice(["", ".00"])
+        if kind == "percent":
+            return f"{rng.uniform(10, 100):.2f}" + rng.choice(["", "%"])
+        if kind == "count":
+            return str(rng.randint(0, 500))
+        if kind == "score":
+            return f"{rng.uniform(1, 5):.2f}"
+        if kind == "year":
+            return str(rng.randint(2520, 2565))
+        if kind == "phone":
+            return f"0 2{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+        if kind == "month":
+            return rng.choice(MONTHS_FULL)
+        if kind == "monthyear":
+            return f"{rng.choice(MONTHS_ABBR)} {rng.choice(YEARS) % 100}"
+        if kind == "project":
+            return rng.choice(self.data["projects"])
+        if kind == "company":
+            return rng.choice(self.data["companies"])
+        if kind == "person":
+            return rng.choice(self.data["people"])
+        if kind == "unit":
+            return rng.choice(self.data["units"])
+        if kind == "head":
+            return rng.choice(self.data["heads"][rng.choice(self.kinds)])
+        return rng.choice(values[kind])
+
+    def _filename(self, item: str | None, title: str) -> str:
+        rng = self.rng
+        r = rng.random()
+        if r < 0.65 or self.split == "eval":
+            return rng.choice(_UNINFORMATIVE_NAMES).format(n=rng.randint(1, 9999))
+        if r < 0.85:
+            return title[:30].replace(" ", "_") + ".pdf"
+        if item and r < 0.95:
+            return f"{item}_{title[:20]}.pdf"
+        return f"{rng.choice(self.codes)}.pdf"  # a wrong code: the name is a hint, not the answer
+
+    def _noise(self, text: str) -> str:
+        rng = self.rng
+        if rng.random() < 0.25:
+            text = text.translate(_THAI_DIGITS)
+        if rng.random() >= self.noise:
+            return text
+        chars = list(text)
+        for i, ch in enumerate(chars):
+            r = rng.random()
+            if ch == "ำ" and r < 0.3:
+                chars[i] = "ํา" if r < 0.25 else "า"
+            elif "\u0e01" <= ch <= "\u0e2e" and r < 0.01:
+                chars[i] = ch + " "
+        return "".join(chars)
+
+
+def generate(n: int, seed: int = 0, split: str = "train", taxonomy: str = "ita2565",
+             none_share: float = 0.15) -> list[LabelledDocument]:
+    """``n`` labelled documents; ``split="eval"`` uses only held-out phrasings."""
+    return CorpusGenerator(seed, split, taxonomy, none_share).generate(n)
