@@ -3,8 +3,7 @@
 ``documents_search`` (see ``Index._create_search_index``) uses SQLite's trigram
 tokenizer: any substring of three or more code points is found wherever it occurs,
 so "จัดซื้อ" is found inside "จัดซื้อจัดจ้าง" without segmenting Thai into words,
-also across a line break. What trigrams cannot do is
-handled here, at query time, so the index needs nothing but what SQLite keeps:
+also across a line break. What trigrams cannot do is handled here, at query time:
 
 - Terms shorter than three code points ("งบ"): every indexed trigram that starts
   with the term is looked up in the FTS vocabulary and the term becomes their OR,
@@ -59,7 +58,7 @@ def parse_query(query: str) -> list[Term]:
     alone it would match nearly every document. Extraction may or may not have
     kept the space, so both spellings count.
     """
-    words = [(q or b).strip().lower() for q, b in _TERM.findall(query)]
+    words = [(q or b).strip().strip('"').lower() for q, b in _TERM.findall(query)]
     terms: list[Term] = []
     previous: str | None = None
     for word in filter(None, words):
@@ -94,27 +93,25 @@ def _trigrams_starting(conn: sqlite3.Connection, prefix: str) -> list[str] | Non
     return [term for (term,) in rows]
 
 
-def _match_expression(conn: sqlite3.Connection, terms: list[Term]) -> tuple[str | None, list[Term]]:
-    """The FTS5 MATCH string for the terms it can answer, and the terms left for a scan."""
+def _match_expression(conn: sqlite3.Connection,
+                      terms: list[Term]) -> tuple[str | None, list[Term]] | None:
+    """The FTS5 MATCH string for the terms it can answer, and the terms left for a
+    scan; None when some term occurs in no document."""
     clauses, scanned = [], []
     for term in terms:
         if not term.short:
             clauses.append("(" + " OR ".join(_fts_string(f) for f in term.forms) + ")")
             continue
-        options: list[str] = []
-        for form in term.forms:
-            found = _trigrams_starting(conn, form)
-            if found is None:
-                scanned.append(term)
-                break
-            options.extend(found)
-        else:
-            # No indexed trigram starts with it: only a document ending in the term
-            # could hold it, and the scan below finds that.
-            if options:
-                clauses.append("(" + " OR ".join(_fts_string(t) for t in options) + ")")
-            else:
-                scanned.append(term)
+        expansions = [_trigrams_starting(conn, form) for form in term.forms]
+        if None in expansions:
+            scanned.append(term)  # too common to expand: the scan decides
+            continue
+        # Misses only a term that is the very last text of a document; no option at
+        # all means no document holds it anywhere else.
+        options = [t for found in expansions for t in found]
+        if not options:
+            return None
+        clauses.append("(" + " OR ".join(_fts_string(t) for t in options) + ")")
     return (" AND ".join(clauses) or None), scanned
 
 
@@ -142,7 +139,10 @@ def search(
     conn = index.db.conn
     _ensure_vocab(conn)
     terms = parse_query(query)
-    match, scanned = _match_expression(conn, terms)
+    plan = _match_expression(conn, terms)
+    if plan is None:
+        return []
+    match, scanned = plan
 
     where, args = [], []
     if item is not None:
@@ -205,7 +205,7 @@ def search(
             "archived_as": row[5],
             "original_name": row[6],
             "score": round(score, 6),
-            "snippet": snippet(row[7] or "", forms) or mark(row[6] or "", forms),
+            "snippet": _hit_snippet(row[7] or "", row[6] or "", forms),
         })
     return hits
 
@@ -261,6 +261,15 @@ def mark(text: str, forms: list[str]) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def _hit_snippet(text: str, name: str, forms: list[str]) -> str:
+    """The text around the match; when only the file name matched, the marked name
+    and the start of the text, so the reader sees why it was found."""
+    shown = snippet(text, forms)
+    if MARK_START in shown or not forms or not _spans(name, forms):
+        return shown or name
+    return mark(name, forms) + (f" — {shown}" if shown else "")
 
 
 def _join_lines(text: str) -> str:

@@ -138,6 +138,9 @@ def test_hits_and_snippets(index):
     assert f"{MARK_START}87.5{MARK_END}" in hit["snippet"]
     [hit] = search(index, "งบ", status="review")
     assert f"{MARK_START}งบ{MARK_END}ประมาณ" in hit["snippet"]
+    # Found by its file name only: the name is shown, marked.
+    [hit] = search(index, "มาตรการ.pdf")
+    assert hit["snippet"].startswith(f"{MARK_START}มาตรการ.pdf{MARK_END} — มาตรการส่งเสริม")
 
 
 def test_search_through_the_cli(index):
