@@ -76,13 +76,16 @@ class CorpusGenerator:
         self.rng = random.Random(f"{seed}-{split}")
         self.split = split
         self.data = corpus_data(taxonomy)
-        self.codes = load_taxonomy(taxonomy).codes()
+        self.taxonomy = load_taxonomy(taxonomy)
+        self.codes = self.taxonomy.codes()
         self.none_share = none_share
         self.noise = noise
         d = self.data
         self.kinds = list(d["agencies"])
         self.agencies = {k: _family(v, split) for k, v in d["agencies"].items()}
-        self.fillers = _family(d["fillers"], split)
+        # Fillers are boilerplate every class shares; holding some out would teach the
+        # model that unseen boilerplate means a particular item.
+        self.fillers = list(d["fillers"])
         self.periods = {k: _family(v, split) for k, v in d["period_phrases"].items()}
         self.counter = 0
 
@@ -128,6 +131,13 @@ class CorpusGenerator:
         sentences = _family(spec["sentences"], self.split)
 
         title = rng.choice(titles)
+        official = self.taxonomy.get(item) if item and spec is self.data["items"].get(item) else None
+        if official is not None and rng.random() < 0.25:
+            # Agencies often head a page with the item's official wording; it belongs to
+            # no phrase family, so training and evaluation both see it.
+            title = official.title
+        if official is not None and rng.random() < 0.25:
+            sentences = sentences + [official.description]
         year_phrases: list[str] = []
         body_year: list[str] = []
         month = None

@@ -6,10 +6,12 @@ from typing import Sequence
 import numpy as np
 
 TARGET_PRECISION = 0.99
+# Thresholds picked on one sample do a little worse on the next: aim above the target.
+VALIDATION_PRECISION = 0.995
 
 
 def choose_thresholds(item_conf: Sequence[float], fy_conf: Sequence[float], correct: Sequence[bool],
-                      target: float = TARGET_PRECISION) -> dict[str, float]:
+                      target: float = VALIDATION_PRECISION) -> dict[str, float]:
     """The pair of thresholds that files the most documents while the filed ones stay at
     least ``target`` right (item and fiscal year both). Raising a threshold never files
     more, so the grid search is exhaustive over the observed confidence values."""

@@ -205,9 +205,11 @@ class Archive:
         item, reading = classification.item, classification.fiscal_year
         folder = self.folder_for(status, item.item, reading.fiscal_year)
         folder.mkdir(parents=True, exist_ok=True)
-        destination = self._free_path(folder, row["original_name"])
-        archived_as = self.home.relative(destination)
+        # Choosing the name and recording it in one transaction: two processes
+        # storing into one home never pick the same name.
         with self.index.transaction():
+            destination = self._free_path(folder, row["original_name"])
+            archived_as = self.home.relative(destination)
             self.index.update_document(document_id, {"archived_as": archived_as})
         self._copy_verified(source, destination, row["sha256"])
         labels = {
@@ -274,7 +276,9 @@ class Archive:
                 os.fsync(handle.fileno())
             if sha256_of(partial) != sha256:
                 raise OSError(f"the copy of {source} in the archive does not match the original")
-            os.replace(partial, destination)
+            # A link, not a rename: it fails instead of replacing a file another
+            # process placed under the same name meanwhile.
+            os.link(partial, destination)
         finally:
             partial.unlink(missing_ok=True)
 

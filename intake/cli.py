@@ -214,12 +214,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from intake.index import Index
-    from intake.learning import retrain
+    from intake.learning import TrainingBusy, retrain
 
     home = Home.resolve(args.home).ensure()
     index = Index(home.index_path)
     try:
         summary = retrain(home, index)
+    except TrainingBusy as error:
+        print(f"oit train: {error}", file=sys.stderr)
+        return EXIT_INPUT_FAILED
     finally:
         index.close()
     print(json.dumps(summary, ensure_ascii=False, indent=2))

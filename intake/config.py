@@ -70,6 +70,9 @@ class Settings:
     workers: int = os.cpu_count() or 1
     # A file is taken only once its size and mtime have not changed for this long.
     stable_seconds: float = 2.0
+    # A file that stays unchanged this long without its PDF end marker is taken anyway
+    # (and rejected as truncated): long enough for a stalled network copy to resume.
+    incomplete_seconds: float = 60.0
     rescan_seconds: float = 60.0
     # After this many review decisions the item model is retrained (0: never automatically).
     retrain_after_decisions: int = 25
@@ -87,6 +90,7 @@ class Settings:
             limits=limits,
             workers=_env_int("OIT_WORKERS", defaults.workers),
             stable_seconds=_env_float("OIT_STABLE_SECONDS", defaults.stable_seconds),
+            incomplete_seconds=_env_float("OIT_INCOMPLETE_SECONDS", defaults.incomplete_seconds),
             rescan_seconds=_env_float("OIT_RESCAN_SECONDS", defaults.rescan_seconds),
             retrain_after_decisions=_env_int(
                 "OIT_RETRAIN_AFTER", defaults.retrain_after_decisions

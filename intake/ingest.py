@@ -186,6 +186,13 @@ class Intake:
                 except BrokenProcessPool:
                     crashed.append(job)
                     continue
+                if kind == "failed" and not job.alone:
+                    # An error of ours, not of the file (memory short while others ran, say):
+                    # a second chance alone before the file is rejected for it.
+                    log.warning("analysis of %s failed (%s); retrying it alone", job.source,
+                                payload[1])
+                    self._suspects.append(replace(job, alone=True))
+                    continue
                 outcome = self._settle(job, kind, payload)
                 if outcome is not None:
                     outcomes.append(outcome)

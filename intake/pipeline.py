@@ -2,15 +2,18 @@
 PDF file → pages of normalised text → O-item and fiscal year."""
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from classifiers import DocumentClassifier
-from classifiers.labels import Classification
+from classifiers.labels import Classification, FiscalYearReading, ItemPrediction
 from intake.document import ExtractedText
 from intake.extract import ExtractionLimits, extract_text
+
+log = logging.getLogger("oit.pipeline")
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,25 @@ def analyse(path: Path, classifier: DocumentClassifier, limits: ExtractionLimits
     """Raises ``UnreadablePDF`` when the file cannot be used."""
     started = time.perf_counter()
     extracted = extract_text(path, limits)
-    classification = classifier.classify([page.text for page in extracted.pages], path.name)
+    try:
+        classification = classifier.classify([page.text for page in extracted.pages], path.name)
+        confident = classifier.should_file(classification)
+    except Exception as error:
+        # The file itself is fine: keep it, unlabelled, for a person to decide.
+        log.exception("classification of %s failed", path)
+        classification, confident = unlabelled(f"classification failed: {error}"), False
     return Analysis(
         extracted=extracted,
         classification=classification,
-        confident=classifier.should_file(classification),
+        confident=confident,
         seconds=time.perf_counter() - started,
+    )
+
+
+def unlabelled(evidence: str) -> Classification:
+    return Classification(
+        item=ItemPrediction(item=None, confidence=0.0, candidates=()),
+        fiscal_year=FiscalYearReading(None, None, 0.0, evidence),
     )
 
 

@@ -158,7 +158,7 @@ def decide(
 
     Raises LookupError for an unknown document, DecisionError for labels that
     cannot be. After ``settings.retrain_after_decisions`` decisions since the last
-    training, the home's model is retrained.
+    training, the home's model is retrained in the background.
     """
     row = archive.index.get(document_id)
     if row is None or row["status"] not in ("filed", "review"):
@@ -181,27 +181,15 @@ def decisions_since_training(archive: Archive) -> int:
     return archive.index.count_events("decided", since_id=last)
 
 
-def retrain_due_after_next(archive: Archive, settings: Settings | None) -> bool:
-    """Whether one more decision starts a retraining (so a UI can say it will wait)."""
-    if settings is None or settings.retrain_after_decisions <= 0:
-        return False
-    return decisions_since_training(archive) + 1 >= settings.retrain_after_decisions
-
-
 def _retrain_if_due(archive: Archive, settings: Settings | None) -> dict | None:
+    """Start a retraining in the background when enough decisions have accumulated."""
     if settings is None or settings.retrain_after_decisions <= 0:
         return None
     if decisions_since_training(archive) < settings.retrain_after_decisions:
         return None
-    from intake.learning import retrain
+    from intake.learning import retrain_in_background
 
-    # The decision is already safe in the index; a failed training must not undo
-    # it or hide it, and the next decision tries again.
-    try:
-        return retrain(archive.home, archive.index)
-    except Exception as error:  # noqa: BLE001 — any training failure, reported, not raised
-        log.warning("automatic retraining failed: %s", error)
-        return None
+    return {"started": retrain_in_background(archive.home)}
 
 
 # The terminal review
@@ -318,9 +306,6 @@ def _review_one(archive: Archive, settings: Settings, row: dict, stdin: TextIO,
                       "หรือเลือกข้อ\n")
         else:
             item = KEEP if command.action == "accept" else command.item
-            if retrain_due_after_next(archive, settings):
-                out.write("    กำลังบันทึกและฝึกโมเดลใหม่จากการตัดสินที่ผ่านมา (อาจใช้เวลาราว 1 นาที)…\n")
-                out.flush()
             try:
                 result = decide(archive, row["id"], item=item, fiscal_year=draft.fiscal_year,
                                 fiscal_year_end=draft.fiscal_year_end, actor=actor,
@@ -331,8 +316,8 @@ def _review_one(archive: Archive, settings: Settings, row: dict, stdin: TextIO,
             out.write(f"    ✓ {result['item'] or 'ไม่มี'} / ปี "
                       f"{_years(result['fiscal_year'], result['fiscal_year_end'])}"
                       f" → {result['archived_as']}\n")
-            if result.get("retrained"):
-                out.write("    ✓ ฝึกโมเดลใหม่จากการตัดสินแล้ว\n")
+            if (result.get("retrained") or {}).get("started"):
+                out.write("    ✓ เริ่มฝึกโมเดลใหม่จากการตัดสินที่ผ่านมาแล้ว (ทำงานเบื้องหลัง ราว 1 นาที)\n")
             return "decided"
 
 

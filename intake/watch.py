@@ -30,8 +30,6 @@ from intake.ingest import Intake, files_under, is_ignored
 
 log = logging.getLogger("oit.watch")
 
-# Waiting for a stopped copy to resume: long enough for a stalled network copy.
-INCOMPLETE_SECONDS = 60.0
 # On SIGINT/SIGTERM, the files in hand get this long to finish before being abandoned.
 STOP_GRACE_SECONDS = 20.0
 
@@ -108,17 +106,14 @@ def _looks_complete(path: Path) -> bool:
 
 
 class Watcher:
-    def __init__(self, home: Home, settings: Settings, poll_seconds: float | None = None,
-                 incomplete_seconds: float | None = None):
+    def __init__(self, home: Home, settings: Settings, poll_seconds: float | None = None):
         self.home = home.ensure()
         self.settings = settings
         self.poll_seconds = poll_seconds
         self.inbox = home.inbox.resolve()
         self.events: queue.SimpleQueue[Path] = queue.SimpleQueue()
-        if incomplete_seconds is None:
-            incomplete_seconds = float(os.environ.get("OIT_INCOMPLETE_SECONDS", INCOMPLETE_SECONDS))
         self.candidates = Candidates(settings.stable_seconds,
-                                     max(incomplete_seconds, settings.stable_seconds))
+                                     max(settings.incomplete_seconds, settings.stable_seconds))
         # Files ready but waiting for room in the bounded queue.
         self.ready: list[Path] = []
         self.intake = Intake(home, settings)

@@ -8,7 +8,6 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from fpdf import FPDF
 
 from intake.archive import Archive, sha256_of
 from intake.config import Home, Settings

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from classifiers.labels import Candidate, Classification, FiscalYearReading, ItemPrediction
-from intake import review
+from intake import learning, review
 from intake.archive import Archive, sha256_of
 from intake.config import Home, Settings
 from intake.index import Index
@@ -158,7 +158,7 @@ def test_impossible_decisions_are_refused(home: Path):
 
 def test_decisions_are_counted_since_the_last_training(home: Path):
     ids = [store_document(home, f"ประกาศ {n}.pdf", [PROCUREMENT[0] + f" ฉบับที่ {n}"], "O24",
-                          [("O24", 0.5)], 2565) for n in range(3)]
+                          [("O24", 0.5)], 2565) for n in range(4)]
     archive = Archive(Home(home))
     try:
         never = replace(Settings(), retrain_after_decisions=0)
@@ -166,14 +166,16 @@ def test_decisions_are_counted_since_the_last_training(home: Path):
         for document_id in ids[:2]:
             assert review.decide(archive, document_id, settings=never)["retrained"] is None
         assert review.decisions_since_training(archive) == 2
-        assert review.retrain_due_after_next(archive, every_three)
-        assert not review.retrain_due_after_next(archive, never)
-        # Training itself (a minute on the bootstrap corpus) is `oit train`'s to test;
-        # what counts here is that a training resets the count.
+        # The third decision is due to start a training; one is already running (its lock
+        # is held here), so no second one starts. Training itself is `oit train`'s to test.
+        with learning._training_lock(archive.home):
+            assert learning.is_training(archive.home)
+            result = review.decide(archive, ids[2], settings=every_three)
+        assert result["retrained"] == {"started": False}
+        assert not learning.is_training(archive.home)
         archive.index.add_event(None, "trained")
         assert review.decisions_since_training(archive) == 0
-        assert not review.retrain_due_after_next(archive, every_three)
-        review.decide(archive, ids[2], settings=never)
+        review.decide(archive, ids[3], settings=every_three)
         assert review.decisions_since_training(archive) == 1
     finally:
         archive.close()
