@@ -188,7 +188,7 @@ class CorpusGenerator:
         lines.extend(body)
 
         table_lines = self._table(spec.get("table"), rng.randint(3, 14)) if spec.get("table") else []
-        signature = self._signature(person, head, agency, year, period, item)
+        signature, signed_fy = self._signature(person, head, agency, year, period)
 
         pages = ["\n".join(lines + table_lines[:8] + ([] if len(table_lines) > 8 else signature))]
         extra_pages = rng.choice([0, 0, 0, 1, 1, 2, 3])
@@ -202,35 +202,33 @@ class CorpusGenerator:
             if rest:
                 pages.append("\n".join(rest))
             pages[-1] += "\n" + "\n".join(signature)
-        if label_fy is None and period == "optional" and any(
-                s.startswith(("ประกาศ ณ", "ลงวันที่", "ให้ไว้", "วันที่ ")) for s in signature):
-            label_fy = self._signed_fy
+        if label_fy is None:
+            label_fy = signed_fy
         pages = [self._noise(p) for p in pages]
         return LabelledDocument(tuple(pages), self._filename(item, title), item, label_fy, label_end)
 
-    def _signature(self, person: str, head: str, agency: str, year: _Year | None, period: str,
-                   item: str | None) -> list[str]:
+    def _signature(self, person: str, head: str, agency: str, year: _Year | None,
+                   period: str) -> tuple[list[str], int | None]:
+        """Signature lines, and the fiscal year of the signing date when the document
+        states no other year (then that date is all a reader has to go on)."""
         rng = self.rng
         lines = ["(ลงชื่อ) " + person if rng.random() < 0.5 else person, head + agency if rng.random() < 0.5 else head]
-        self._signed_fy = None
         if year is None:
             if rng.random() < 0.5:
                 fy = rng.choice(YEARS)
                 lines.insert(0, self._phrase("signed", _Year(fy)))
-                self._signed_fy = fy
-            return lines
+                return lines, fy
+            return lines, None
         if period == "dated" or rng.random() < 0.6:
-            # Year-end and half-year reports are signed after their period, often in
-            # the next fiscal year: the reader must not take this date for the subject.
             if period in ("year_end", "half_year"):
+                # Reports are signed after their period, a year-end one in the next fiscal
+                # year: the reader must not take this date for the subject.
                 month = 10 if period == "year_end" else 4
                 signed = _Year(year.fy + 1 if period == "year_end" else year.fy)
                 lines.insert(0, self._phrase("signed", signed, rng.choice([month, month + 1])))
-            elif period == "dated":
+            else:
                 lines.insert(0, self._phrase("signed", year))
-            elif period in ("multi_year", "monthly", "annual", "optional"):
-                lines.insert(0, self._phrase("signed", year))
-        return lines
+        return lines, None
 
     def _table(self, columns: list[str], rows: int) -> list[str]:
         rng, values = self.rng, self.data["table_values"]

@@ -148,7 +148,7 @@ def _chars_vectorizer(field: str, max_features: int, ngrams: tuple[int, int]) ->
     ])
 
 
-def build_pipeline(taxonomy: str = "ita2565", n_jobs: int = 2, alpha: float = 1e-4, seed: int = 0) -> Pipeline:
+def build_pipeline(taxonomy: str = "ita2565", n_jobs: int = 2, alpha: float = 5e-4, seed: int = 0) -> Pipeline:
     """Features and a linear classifier with cross-validated probabilities."""
     features = FeatureUnion(
         [
@@ -220,9 +220,6 @@ def shrink(pipeline: Pipeline) -> Pipeline:
         linear = calibrated.estimator
         linear.coef_ = linear.coef_.astype(np.float32)
         linear.intercept_ = linear.intercept_.astype(np.float32)
-    for _, transformer in pipeline.named_steps["features"].transformer_list:
-        if isinstance(transformer, Pipeline):
-            transformer.named_steps["tfidf"].stop_words_ = None
     return pipeline
 
 
