@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -118,16 +119,23 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         progress.advance(outcome.status)
         if args.json:
             _print_json(outcome.as_json())
-        else:
-            where = outcome.archived_as or ""
-            why = f" ({outcome.reason})" if outcome.reason else ""
-            progress.write(f"{outcome.status:9} {outcome.file} → {where}{why}")
+            return
+        labels = ""
+        if outcome.status in ("filed", "review", "duplicate"):
+            confidence = f" ({outcome.confidence:.2f})" if outcome.confidence is not None else ""
+            labels = f"{outcome.item or 'none'} {outcome.fiscal_year or '-'}{confidence}  "
+        why = f"  [{outcome.reason}]" if outcome.reason else ""
+        progress.write(f"{outcome.status:9} {Path(outcome.file).name}  {labels}"
+                       f"→ {outcome.archived_as}{why}")
 
     try:
         outcomes = intake.process(files, on_outcome=show)
     finally:
         progress.close()
         intake.close()
+    if not args.json:
+        counts = Counter(o.status for o in outcomes)
+        print(f"{len(outcomes)} files: " + ", ".join(f"{n} {s}" for s, n in counts.most_common()))
     return EXIT_INPUT_FAILED if any(o.status == "rejected" for o in outcomes) else EXIT_OK
 
 
