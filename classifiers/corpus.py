@@ -164,40 +164,60 @@ class CorpusGenerator:
             else:
                 (year_phrases if rng.random() < 0.8 else body_year).append(self._phrase("stated", year))
 
+        signature, signed_fy, signed_on = self._signature(person, head, agency, year, period)
+        bp = self.data["boilerplate"]
+        style = rng.random()
         lines: list[str] = []
-        if rng.random() < 0.7:
-            lines.append(agency)
-        if rng.random() < 0.3:
-            lines.append(rng.choice(self.data["parents"][kind]))
+        if style < 0.6:
+            # A letter or announcement: letterhead, reference number, date, then the subject.
+            lines.extend(self._letterhead(kind, agency))
+            if signed_on and period not in ("year_end", "half_year") and rng.random() < 0.5:
+                lines.append(signed_on)
+                signature = [ln for ln in signature if ln != signed_on]
+        elif style < 0.85:
+            if rng.random() < 0.8:
+                lines.append(agency)
+            if rng.random() < 0.3:
+                lines.append(rng.choice(self.data["parents"][kind]))
         title_line = title
         if year_phrases and rng.random() < 0.75:
             title_line += " " + " ".join(year_phrases)
             year_phrases = []
         if rng.random() < 0.4:
             title_line += " " + rng.choice(["ของ", "", "-"]) + agency
+        if style < 0.6 and rng.random() < 0.5:
+            if rng.random() < 0.5:
+                lines.append("ประกาศ" + agency)
+            title_line = "เรื่อง " + title_line
         lines.append(title_line)
         lines.extend(year_phrases)
 
-        pool = sentences + self.pick(self.fillers, 3)
+        pool = sentences + self.pick(self.fillers, 3) + self.pick(bp["generic_paragraphs"], 3)
         body = self.pick(sentences, rng.randint(2, 5)) + self.pick(self.fillers, rng.randint(1, 3))
+        body += self.pick(bp["generic_paragraphs"], rng.randint(1, 4))
         if rng.random() < 0.2:
             other = self.data["items"][rng.choice(self.codes)]
             body.append(rng.choice(_family(other["sentences"], self.split)))
         rng.shuffle(body)
         body[rng.randrange(len(body) + 1):0] = body_year
+        if rng.random() < 0.5:
+            body.insert(0, rng.choice(bp["generic_paragraphs"]))  # a preamble before the substance
         lines.extend(body)
+        if rng.random() < 0.6:
+            signature = [rng.choice(bp["closings"])] + signature
 
         table_lines = self._table(spec.get("table"), rng.randint(3, 14)) if spec.get("table") else []
-        signature, signed_fy = self._signature(person, head, agency, year, period)
-
-        pages = ["\n".join(lines + table_lines[:8] + ([] if len(table_lines) > 8 else signature))]
-        extra_pages = rng.choice([0, 0, 0, 1, 1, 2, 3])
+        footer = self._footer(agency)
+        n_extra = rng.choice([0, 0, 0, 1, 1, 2, 3])
+        first = lines + table_lines[:8] + ([] if len(table_lines) > 8 else signature)
+        pages = ["\n".join(first + self._page_mark(1, n_extra + 1) + footer)]
         rest = table_lines[8:]
-        for p in range(extra_pages):
-            text = self.pick(pool, rng.randint(2, 5)) + rest[:10]
+        for p in range(n_extra):
+            text = self._page_mark(p + 2, n_extra + 1, top=True)
+            text += self.pick(pool, rng.randint(2, 5)) + rest[:10]
             rest = rest[10:]
-            text.append(f"หน้า {p + 2}")
-            pages.append("\n".join(text))
+            text += [f"หน้า {p + 2}"] if rng.random() < 0.5 else []
+            pages.append("\n".join(text + footer))
         if len(table_lines) > 8:
             if rest:
                 pages.append("\n".join(rest))
@@ -207,28 +227,85 @@ class CorpusGenerator:
         pages = [self._noise(p) for p in pages]
         return LabelledDocument(tuple(pages), self._filename(item, title), item, label_fy, label_end)
 
-    def _signature(self, person: str, head: str, agency: str, year: _Year | None,
-                   period: str) -> tuple[list[str], int | None]:
-        """Signature lines, and the fiscal year of the signing date when the document
-        states no other year (then that date is all a reader has to go on)."""
+    def _phone(self) -> str:
+        # Never a run of digits that reads as a year (25xx, 19xx, 20xx).
+        return f"0 {self.rng.choice(['2', '3', '4', '5', '7'])}{self.rng.randint(100, 399)} {self.rng.randint(3000, 9999)}"
+
+    def _letterhead(self, kind: str, agency: str) -> list[str]:
+        rng, bp = self.rng, self.data["boilerplate"]
+        out: list[str] = []
+        if rng.random() < 0.3:
+            out.append("ส่วนราชการ " + agency + " " + rng.choice(self.data["units"]) + " โทร. " + self._phone())
+            out.append(f"ที่ {rng.choice(bp['doc_prefixes'])} {rng.randint(3000, 9999)}/{rng.randint(1, 999)}")
+            return out
+        out.append(agency)
+        if rng.random() < 0.3:
+            out.append(rng.choice(self.data["parents"][kind]))
+        address = f"เลขที่ {rng.randint(1, 999)} {rng.choice(bp['streets'])} {rng.choice(bp['localities'])}"
+        contact = rng.choice(["โทรศัพท์ {p}", "โทร. {p} โทรสาร {f}", "โทรศัพท์ {p} ต่อ {x}", "Tel. {p} Fax {f}"]).format(
+            p=self._phone(), f=self._phone(), x=rng.randint(100, 999))
+        web = rng.choice(["E-mail: {u}@{d}", "www.{d}", "อีเมล {u}@{d} เว็บไซต์ www.{d}", "{u}.{d}"]).format(
+            u=rng.choice(bp["mail_users"]), d=rng.choice(bp["domains"]))
+        parts = [address, contact, web]
+        k = rng.choice([1, 2, 3, 3])
+        out.extend(parts[:k])
+        if rng.random() < 0.6:
+            out.append(f"ที่ {rng.choice(bp['doc_prefixes'])} {rng.randint(3000, 9999)}/{rng.randint(1, 999)}")
+        return out
+
+    def _footer(self, agency: str) -> list[str]:
         rng = self.rng
-        lines = ["(ลงชื่อ) " + person if rng.random() < 0.5 else person, head + agency if rng.random() < 0.5 else head]
+        r = rng.random()
+        if r < 0.25:
+            return [f"{agency} โทร. {self._phone()}"]
+        if r < 0.4:
+            return [f"งานประชาสัมพันธ์ {agency} โทรศัพท์ {self._phone()}"]
+        return []
+
+    def _page_mark(self, page: int, total: int, top: bool = False) -> list[str]:
+        rng = self.rng
+        r = rng.random()
+        if r < 0.3:
+            return [f"- {page} -"]
+        if r < 0.5 and not top:
+            return [f"หน้า {page} จาก {total}" if rng.random() < 0.5 else f"{page}/{total}"]
+        return []
+
+    def _signature(self, person: str, head: str, agency: str, year: _Year | None,
+                   period: str) -> tuple[list[str], int | None, str | None]:
+        """Signature lines, the fiscal year of the signing date when the document states
+        no other year (then that date is all a reader has to go on), and the date line."""
+        rng = self.rng
+        bp = self.data.get("boilerplate")
+        r = rng.random()
+        if bp and r < 0.35:
+            lines = ["(ลงชื่อ) " + rng.choice(["", "...................... "]) , f"({person})",
+                     "ตำแหน่ง " + (head + agency if rng.random() < 0.6 else head)]
+        elif bp and r < 0.5:
+            clerk = rng.choice(self.data["people"])
+            lines = ["ลงชื่อ " + person, head + agency,
+                     f"ผู้จัดทำ {clerk} ตำแหน่ง {rng.choice(bp['positions'])}{rng.choice(bp['ranks'])}"]
+        else:
+            lines = ["(ลงชื่อ) " + person if rng.random() < 0.5 else person, head + agency if rng.random() < 0.5 else head]
         if year is None:
             if rng.random() < 0.5:
                 fy = rng.choice(YEARS)
-                lines.insert(0, self._phrase("signed", _Year(fy)))
-                return lines, fy
-            return lines, None
+                date = self._phrase("signed", _Year(fy))
+                lines.insert(0, date)
+                return lines, fy, date
+            return lines, None, None
         if period == "dated" or rng.random() < 0.6:
             if period in ("year_end", "half_year"):
                 # Reports are signed after their period, a year-end one in the next fiscal
                 # year: the reader must not take this date for the subject.
                 month = 10 if period == "year_end" else 4
                 signed = _Year(year.fy + 1 if period == "year_end" else year.fy)
-                lines.insert(0, self._phrase("signed", signed, rng.choice([month, month + 1])))
+                date = self._phrase("signed", signed, rng.choice([month, month + 1]))
             else:
-                lines.insert(0, self._phrase("signed", year))
-        return lines, None
+                date = self._phrase("signed", year)
+            lines.insert(0, date)
+            return lines, None, date
+        return lines, None, None
 
     def _table(self, columns: list[str], rows: int) -> list[str]:
         rng, values = self.rng, self.data["table_values"]

@@ -23,7 +23,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifiers.taxonomy import load_taxonomy
-from classifiers.text import compact, normalise
+from classifiers.text import compact, normalise, repair
 
 NONE_LABEL = "none"  # the class of documents that are none of the items
 HEAD_CHARS = 300
@@ -53,6 +53,42 @@ def _words(text: str) -> list[str]:
     return [w for w in word_tokenize(text, engine="newmm", keep_whitespace=False) if not _NOT_WORD.match(w)]
 
 
+# Letterhead, contact lines, reference numbers, dates, page marks and signatures appear in
+# every kind of document: they are not allowed to stand in for the title area.
+_MONTH_WORDS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|"
+                r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
+_CONTACT = re.compile(r"@|www\.|https?://|\.go\.th|\.ac\.th|\.or\.th|e-?mail|อีเมล|ไปรษณีย์อิเล็กทรอนิกส์", re.I)
+_WITH_NUMBER = re.compile(r"โทร|fax|tel\.|ถนน|แขวง|ตำบล|อำเภอ|เลขที่|^ที่\s|^ส่วนราชการ|(?<!\d)\d{5}(?!\d)", re.I)
+_PAGE_MARK = re.compile(r"^(?:-\s*\d+\s*-|หน้า\s*\d+(?:\s*(?:จาก|/)\s*\d+)?|\d+\s*/\s*\d+|\d+)$")
+_DATE_LINE = re.compile(rf"^(?:วันที่|ลงวันที่|ประกาศ ณ|ให้ไว้ ณ|สั่ง ณ|\d{{1,2}}\s*(?:{_MONTH_WORDS}))")
+_SIGNATURE = re.compile(r"^\(?ลงชื่อ\)?|^\(.{0,40}\)$|^ตำแหน่ง\s")
+
+
+def is_boilerplate(line: str) -> bool:
+    """A line that any agency document could carry whatever it is about."""
+    line = line.strip()
+    if not line:
+        return True
+    if _CONTACT.search(line) or _PAGE_MARK.match(line) or _SIGNATURE.search(line):
+        return True
+    if re.search(r"\d", line) and _WITH_NUMBER.search(line):
+        return True
+    return len(line) < 45 and bool(_DATE_LINE.match(line))
+
+
+def title_area(page: str, limit: int = HEAD_CHARS) -> str:
+    """The first lines of a page that are not letterhead, contacts, dates or page marks."""
+    out, used = [], 0
+    for line in repair(page).splitlines():
+        if is_boilerplate(line):
+            continue
+        out.append(line)
+        used += len(line)
+        if used >= limit:
+            break
+    return _model_text(" ".join(out))[:limit]
+
+
 def document_fields(pages: Sequence[str], filename: str = "") -> Fields:
     first = _model_text(pages[0]) if pages else ""
     body = first[:BODY_CHARS]
@@ -61,9 +97,10 @@ def document_fields(pages: Sequence[str], filename: str = "") -> Fields:
             break
         body += " " + _model_text(page)[: BODY_CHARS // 2]
     body = body[:BODY_CHARS]
-    head = first[:HEAD_CHARS]
-    words = _words(body[:WORD_CHARS])
-    # The title area's words are the leading words of the body: tokenise once.
+    head = title_area(pages[0]) if pages else ""
+    readable = title_area(pages[0], WORD_CHARS) if pages else ""
+    words = _words(readable[:WORD_CHARS])
+    # The title area's words are the leading words of the readable text: tokenise once.
     head_words, used, limit = [], 0, len(compact(head))
     for w in words:
         used += len(w)

@@ -33,18 +33,24 @@ def _item_code(value: str) -> str | None:
     return code
 
 
-def _fiscal_year(value: str) -> int | None:
-    if value.lower() == "none":
-        return None
+def _fiscal_years(value: str) -> tuple[int | None, int | None]:
+    """``2565``, ``๒๕๖๕``, a span ``2566-2570``, or ``none``."""
+    from intake.review import DecisionError, parse_years
+
     try:
-        year = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a year: {value!r}") from None
-    if not 2400 <= year <= 2700:
+        return parse_years(value)
+    except DecisionError:
         raise argparse.ArgumentTypeError(
-            f"{year} is not a Buddhist Era year (e.g. 2565 for 1 Oct 2021 – 30 Sep 2022)"
-        )
-    return year
+            f"{value!r} is not a Buddhist Era fiscal year: use e.g. 2565 "
+            "(1 Oct 2021 – 30 Sep 2022), 2566-2570 for a span, or none"
+        ) from None
+
+
+def _fiscal_year(value: str) -> int | None:
+    first, last = _fiscal_years(value)
+    if last is not None:
+        raise argparse.ArgumentTypeError(f"give one fiscal year here, not a span: {value!r}")
+    return first
 
 
 # Commands
@@ -165,9 +171,12 @@ def cmd_review(args: argparse.Namespace) -> int:
             if args.item is review.KEEP and args.fiscal_year is review.KEEP:
                 print("oit review set: give --item and/or --fiscal-year", file=sys.stderr)
                 return EXIT_USAGE
+            first, last = (
+                (review.KEEP, review.KEEP) if args.fiscal_year is review.KEEP else args.fiscal_year
+            )
             try:
                 row = review.decide(
-                    archive, args.id, item=args.item, fiscal_year=args.fiscal_year,
+                    archive, args.id, item=args.item, fiscal_year=first, fiscal_year_end=last,
                     actor=args.by, settings=Settings.from_env(),
                 )
             except LookupError as error:
@@ -298,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = review_commands.add_parser("set", parents=[nested], help="record a decision")
     r.add_argument("id", type=int, metavar="ID")
     r.add_argument("--item", type=_item_code, default=KEEP, metavar="CODE|none")
-    r.add_argument("--fiscal-year", type=_fiscal_year, default=KEEP, metavar="N|none")
+    r.add_argument("--fiscal-year", type=_fiscal_years, default=KEEP, metavar="N|N-M|none")
     r.add_argument("--by", default=os.environ.get("USER") or "reviewer", metavar="NAME",
                    help="who decided (default: $USER)")
 

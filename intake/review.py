@@ -201,8 +201,27 @@ HELP = """\
     s = ข้าม   o = เปิดไฟล์   q = ออก   ? = วิธีใช้"""
 PROMPT = "ตัดสิน [Enter/1-3/Oxx/none/ปี/s/o/q/?] › "
 
-_YEAR = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 _YEAR_WORDS = ("ปี", "y", "year")
+_YEARS = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
+_NO_YEAR = ("none", "-", "ไม่มี", "ไม่ระบุ")
+
+
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """A fiscal year as people type it: "2565", "๒๕๖๕", a span "2566-2570", or "none".
+
+    Returns (first, last); last is None for a single year. DecisionError if unreadable.
+    """
+    value = " ".join(text.translate(_THAI_DIGITS).split()).lower()
+    if value in _NO_YEAR:
+        return None, None
+    match = _YEARS.match(value)
+    if not match:
+        raise DecisionError(f"ปีงบประมาณ “{text.strip()}” ไม่ถูกต้อง: ใช้ปี พ.ศ. เช่น 2565 หรือ 2566-2570")
+    first = _check_year(int(match.group(1)))
+    last = _check_year(int(match.group(2))) if match.group(2) else None
+    if last is not None and last <= first:
+        raise DecisionError("ปีสุดท้ายต้องมากกว่าปีแรก เช่น 2566-2570")
+    return first, last
 
 
 @dataclass
@@ -246,14 +265,8 @@ def parse_command(line: str, candidates: list[dict]) -> _Command:
         return _Command("item", item=_check_item(lowered.replace(" ", "")))
     words = lowered.split(" ", 1)
     value = words[1] if words[0] in _YEAR_WORDS and len(words) == 2 else lowered
-    if value in ("none", "-", "ไม่มี", "ไม่ระบุ"):
-        return _Command("year", year=None)
-    match = _YEAR.match(value)
-    if match:
-        first = _check_year(int(match.group(1)))
-        last = _check_year(int(match.group(2))) if match.group(2) else None
-        if last is not None and last <= first:
-            raise DecisionError("ปีสุดท้ายต้องมากกว่าปีแรก เช่น 2566-2570")
+    if value in _NO_YEAR or _YEARS.match(value):
+        first, last = parse_years(value)
         return _Command("year", year=first, year_end=last)
     raise DecisionError(f"ไม่เข้าใจ “{line.strip()}” — พิมพ์ ? เพื่อดูวิธีใช้")
 

@@ -163,5 +163,9 @@ def test_review_set_moves_the_document_and_report_counts_it(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     assert oit("report", home=tmp_path, check=False).returncode == 2
     assert oit("review", "set", "1", "--item", "O99", home=tmp_path, check=False).returncode == 2
+    assert oit("review", "set", "1", "--fiscal-year", "2021", home=tmp_path,
+               check=False).returncode == 2
+    assert oit("review", "set", "1", "--fiscal-year", "2570-2566", home=tmp_path,
+               check=False).returncode == 2
     assert oit("ingest", str(tmp_path / "missing.pdf"), home=tmp_path,
                check=False).returncode == 2

@@ -127,14 +127,23 @@ def test_200_files_dropped_at_once_are_each_processed_once(home, tmp_path):
     assert all(row["status"] in ("filed", "review") for row in documents(home))
 
 
-def test_killed_mid_batch_then_restarted_every_file_is_accounted_for(home, tmp_path):
-    names = [f"doc-{n:03}.pdf" for n in range(40)]
+def stage_batch(staging: Path, count: int, first_seed: int) -> list[str]:
+    names = [f"doc-{n:03}.pdf" for n in range(count)]
     for n, name in enumerate(names):
-        make_pdf(tmp_path / "staging" / name, 2000 + n)
+        make_pdf(staging / name, first_seed + n)
+    return names
+
+
+def drop(staging: Path, names: list[str], inbox: Path) -> None:
+    for name in names:
+        os.replace(staging / name, inbox / name)
+
+
+def test_killed_mid_batch_then_restarted_every_file_is_accounted_for(home, tmp_path):
+    names = stage_batch(tmp_path / "staging", 40, 2000)
     log = tmp_path / "watch.log"
     watcher = Watcher(home, log)
-    for name in names:
-        os.replace(tmp_path / "staging" / name, home / "inbox" / name)
+    drop(tmp_path / "staging", names, home / "inbox")
     wait_for(lambda: len(final_rows(home)) >= 10, 120, watcher)
     watcher.kill()
     assert len(final_rows(home)) < len(names), "the kill came mid-batch"
@@ -168,13 +177,10 @@ def test_bad_inputs_are_rejected_with_their_reason_and_the_watcher_goes_on(home,
 
 
 def test_sigint_mid_batch_stops_cleanly_and_a_restart_finishes(home, tmp_path):
-    names = [f"doc-{n:03}.pdf" for n in range(20)]
-    for n, name in enumerate(names):
-        make_pdf(tmp_path / "staging" / name, 3000 + n)
+    names = stage_batch(tmp_path / "staging", 20, 3000)
     log = tmp_path / "watch.log"
     watcher = Watcher(home, log)
-    for name in names:
-        os.replace(tmp_path / "staging" / name, home / "inbox" / name)
+    drop(tmp_path / "staging", names, home / "inbox")
     wait_for(lambda: len(final_rows(home)) >= 3, 120, watcher)
     watcher.process.send_signal(signal.SIGINT)
     assert watcher.process.wait(timeout=60) == 0
