@@ -21,6 +21,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image
+from scipy import ndimage
 
 from intake.thai_text import normalize_text, thai_word_share
 
@@ -30,8 +31,14 @@ TESSERACT_CONFIG = "--psm 3 --oem 1"
 # Tesseract's orientation confidence; below this the guess is noise (a sideways
 # scan scores about 20, an upright one reports rotation 0).
 MIN_ORIENTATION_CONFIDENCE = 2.0
+# The letter height (median, in pixels) Tesseract reads Thai best at, and the most a
+# page is shrunk to get there (see ``to_reading_size``).
+LETTER_PIXELS = 10
+MIN_SCALE = 0.25
 # Below this share of real words the page may be sideways: worth asking Tesseract.
-MIN_UPRIGHT_QUALITY = 0.6
+# Sideways Thai reads as short real words ("และ", "แต") and scores about 0.6;
+# upright pages score above 0.9.
+MIN_UPRIGHT_QUALITY = 0.85
 
 # A line with no two Thai letters, Latin letters or digits in a row: Tesseract
 # read a row of tone marks and vowels above widely spaced lines as a line of its own.
@@ -39,6 +46,37 @@ _MARK_DEBRIS = re.compile(
     r"^(?!.*[\u0e01-\u0e30\u0e40-\u0e46][\u0e01-\u0e4e]*[\u0e01-\u0e30\u0e40-\u0e46])"
     r"(?!.*[A-Za-z]{3})(?!.*(?:[0-9]{2}|[\u0e50-\u0e59]{2})).*\S.*$"
 )
+# The same debris read as a scatter of short pseudo-words ("๐ ๕ Yau ๓ ๕ ข 1! ca A a"):
+# Latin words that are real look like these (Tel., ITA, Data), Thai ones segment into
+# dictionary words; numbers and punctuation say nothing either way.
+_SOLID_LATIN = re.compile(r"^[(\[\"']?(?:[A-Za-z][a-z]{3,}|[A-Z][a-z]{2}\.|[A-Z]{2,6})[.,:;)\]\"']?$")
+_NEUTRAL = re.compile(r"^[\d\u0e50-\u0e59\u0e46\u0e2f.,:;/()\[\]\-–%|\"'“”=+*•●…]+$")
+_THAI = re.compile("[\u0e01-\u0e4e]")
+# A row of figures ("1 2 3", "๑ ๒ ๓") is not debris; a Thai digit run into an Arabic
+# one ("๓7") is.
+_FIGURE = re.compile(r"^(?:[0-9.,:/()\-–%]+|[\u0e50-\u0e59.,:/()\-–%]+)$")
+DEBRIS_MAX_SOLID_SHARE = 0.3
+SOLID_THAI_QUALITY = 0.7
+
+
+def _is_solid(token: str) -> bool:
+    if _THAI.search(token):
+        return len(token) >= 2 and thai_word_share(token) >= SOLID_THAI_QUALITY
+    return bool(_SOLID_LATIN.match(token)) and len(set(token.strip("()[].,:;\"'"))) > 1
+
+
+def is_debris(line: str) -> bool:
+    """A line of OCR output that is stray marks and specks, not text."""
+    tokens = line.split()
+    if all(_FIGURE.match(t) for t in tokens):
+        return False
+    if _MARK_DEBRIS.match(line):
+        return True
+    counted = [t for t in tokens if not _NEUTRAL.match(t)]
+    if len(counted) < 2:
+        return False
+    return sum(_is_solid(t) for t in counted) <= DEBRIS_MAX_SOLID_SHARE * len(counted)
+
 
 _pdfium_lock = threading.Lock()
 
@@ -97,39 +135,73 @@ def despeckle(image: Image.Image) -> Image.Image:
     return Image.fromarray(np.where(cleaned, 0, 255).astype(np.uint8))
 
 
-def _turned(image, dpi: int, timeout: float):
-    """The image turned upright if Tesseract is sure it lies sideways or upside down, else None."""
+def letter_height(image: Image.Image) -> float:
+    """Median height in pixels of the letters on a binarised page (0 if none)."""
+    black = np.asarray(image) < 128
+    labels, _ = ndimage.label(black)
+    boxes = ndimage.find_objects(labels)
+    if not boxes:
+        return 0.0
+    heights = np.array([b[0].stop - b[0].start for b in boxes])
+    widths = np.array([b[1].stop - b[1].start for b in boxes])
+    # Specks, rules and frames are not letters.
+    letters = (heights >= 4) & (widths >= 4) & (heights <= 4 * np.median(heights) + 8) & (widths <= 200)
+    return float(np.median(heights[letters])) if letters.any() else 0.0
+
+
+def to_reading_size(image: Image.Image, dpi: int) -> tuple[Image.Image, int]:
+    """The page scaled so that its letters are about LETTER_PIXELS high, and its new dpi.
+
+    Tesseract's line finder cuts Thai upper marks off into a line of their own when
+    letters are large (ท้องถิ่น read as ท้องถิน under a line of debris); at this size the
+    marks stay with their line. Measured on scans in five TLWG fonts at 10, 16 and 22 pt:
+    read at 300 dpi, 3.0% CER on average (worst 4.3%); with letters of 10 pixels, 1.2%
+    (worst 1.8%). Pages are never enlarged.
+    """
+    height = letter_height(image)
+    if height <= 0:
+        return image, dpi
+    factor = min(1.0, max(MIN_SCALE, LETTER_PIXELS / height))
+    if factor > 0.9:
+        return image, dpi
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    return image.resize(size, Image.LANCZOS), max(1, round(dpi * factor))
+
+
+def _rotation(image, dpi: int, timeout: float) -> int:
+    """Degrees to turn the page upright if Tesseract is sure it lies sideways or upside down, else 0."""
     try:
         osd = pytesseract.image_to_osd(
             image, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT, timeout=timeout
         )
     except pytesseract.TesseractError:
-        return None  # too little text to tell
-    if osd["rotate"] and osd["orientation_conf"] >= MIN_ORIENTATION_CONFIDENCE:
-        return image.rotate(-osd["rotate"], expand=True, fillcolor=255)
-    return None
+        return 0  # too little text to tell
+    return osd["rotate"] if osd["orientation_conf"] >= MIN_ORIENTATION_CONFIDENCE else 0
 
 
 def _recognise(image, dpi: int, timeout: float) -> str:
     text = pytesseract.image_to_string(
         image, lang=LANGUAGES, config=f"{TESSERACT_CONFIG} --dpi {dpi}", timeout=timeout
     )
-    return "\n".join(line for line in normalize_text(text).split("\n") if not _MARK_DEBRIS.match(line))
+    return "\n".join(line for line in normalize_text(text).split("\n") if not is_debris(line))
 
 
 def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -> str:
     started = time.monotonic()
-    image = despeckle(_render(document, number, dpi))
-    text = _recognise(image, dpi, timeout)
+    page = despeckle(_render(document, number, dpi))
+    image, reading_dpi = to_reading_size(page, dpi)
+    text = _recognise(image, reading_dpi, timeout)
     # Orientation detection costs as much as reading a page, so it is only asked
     # for when the upright reading is poor: sideways leaflets are the exception.
     if thai_word_share(text) >= MIN_UPRIGHT_QUALITY:
         return text
     remaining = timeout - (time.monotonic() - started)
-    turned = _turned(image, dpi, max(1.0, remaining)) if remaining > 1 else None
-    if turned is None:
+    rotate = _rotation(image, reading_dpi, max(1.0, remaining)) if remaining > 1 else 0
+    if not rotate:
         return text
-    retry = _recognise(turned, dpi, max(1.0, timeout - (time.monotonic() - started)))
+    # The letter size is measured again upright: sideways, heights are letter widths.
+    turned, reading_dpi = to_reading_size(page.rotate(-rotate, expand=True, fillcolor=255), dpi)
+    retry = _recognise(turned, reading_dpi, max(1.0, timeout - (time.monotonic() - started)))
     return retry if thai_word_share(retry) > thai_word_share(text) else text
 
 

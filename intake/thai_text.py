@@ -75,34 +75,44 @@ def normalize_text(text: str) -> str:
 
 
 def thai_word_share(text: str, sample_chars: int = QUALITY_SAMPLE_CHARS) -> float:
-    """Share (0..1) of the non-space characters that read as real words.
+    """Share (0..1) of the letters that read as real words.
 
     Thai counts when it segments into dictionary words; Latin when it looks like a
-    word (not ``Ed)=+``); numbers and ordinary punctuation count. Empty text is 0.
+    word (not ``Ed)=+``). Digits and ordinary punctuation are neutral: a legacy font's
+    junk layer is full of them (``2. -73ก6%``), and so is a clean table of figures.
+    Empty text is 0; text of nothing but digits and punctuation is 1.
     """
     sample = _sample(text, sample_chars)
-    total = sum(1 for ch in sample if not ch.isspace())
-    if total == 0:
+    if not sample.strip():
         return 0.0
     words = dictionary()
-    readable = 0
+    total = readable = 0
     thai_chunks = []
     for chunk in sample.split():
         if _THAI_CHAR.search(chunk):
             thai_chunks.append(chunk)
-        elif _LATIN_WORD.match(chunk) or _NUMBER.match(chunk):
-            readable += len(chunk)
-        elif all(ch in _PUNCTUATION for ch in chunk) and len(chunk) <= 3:
-            readable += len(chunk)
+        elif _NUMBER.match(chunk) or all(ch in _PUNCTUATION for ch in chunk):
+            continue
+        else:
+            letters = _letters(chunk)
+            total += letters
+            if _LATIN_WORD.match(chunk):
+                readable += letters
     # One segmentation call for all Thai chunks: per-call overhead dominates otherwise.
     for token in word_tokenize(" ".join(thai_chunks), engine="newmm", keep_whitespace=False):
+        if _NUMBER.match(token) or all(ch in _PUNCTUATION for ch in token):
+            continue
+        total += len(token)
         # A lone consonant is a "word" in the dictionary but is what
         # legacy-font junk is made of (``#$ก%``).
-        if (token in words and len(token) > 1) or token in _ONE_LETTER_WORDS or _NUMBER.match(token):
+        if (token in words and len(token) > 1) or token in _ONE_LETTER_WORDS:
             readable += len(token)
-        elif all(ch in _PUNCTUATION for ch in token):
-            readable += len(token)
-    return readable / total
+    return readable / total if total else 1.0
+
+
+def _letters(chunk: str) -> int:
+    """Characters of a non-Thai chunk that are not digits or ordinary punctuation."""
+    return sum(1 for ch in chunk if not ch.isdigit() and ch not in _PUNCTUATION)
 
 
 def _sample(text: str, limit: int) -> str:

@@ -50,31 +50,32 @@ def font_path(font: str) -> Path:
     return path
 
 
-def _new_pdf(font: str, compress: bool = True) -> FPDF:
+def _new_pdf(font: str, compress: bool = True, size: float = FONT_SIZE) -> FPDF:
     pdf = FPDF(format="A4")
     pdf.compress = compress
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.set_auto_page_break(True, MARGIN_MM)
     pdf.add_font(font, fname=str(font_path(font)))
-    pdf.set_font(font, size=FONT_SIZE)
+    pdf.set_font(font, size=size)
     return pdf
 
 
 def _write_pages(pdf: FPDF, pages: list[str]) -> None:
+    line_height = LINE_HEIGHT_MM * pdf.font_size_pt / FONT_SIZE
     # One input string is one page: a string that overflows would silently shift
     # every later page, so fail loudly instead.
     for number, text in enumerate(pages, start=1):
         pdf.add_page()
         start = pdf.page
-        pdf.multi_cell(0, LINE_HEIGHT_MM, text)
+        pdf.multi_cell(0, line_height, text)
         if pdf.page != start:
             raise ValueError(f"the text of page {number} does not fit on one page; split it.")
 
 
-def make_text_pdf(path: Path | str, pages: list[str], font: str = "Garuda") -> Path:
-    """A PDF with a correct Thai text layer, one string per page (lines wrap)."""
+def make_text_pdf(path: Path | str, pages: list[str], font: str = "Garuda", size: float = FONT_SIZE) -> Path:
+    """A PDF with a correct Thai text layer, one string per page (lines wrap), in ``size`` points."""
     path = Path(path)
-    pdf = _new_pdf(font)
+    pdf = _new_pdf(font, size=size)
     _write_pages(pdf, pages)
     pdf.output(str(path))
     return path
@@ -172,6 +173,7 @@ def make_scanned_pdf(
     seed: int = 0,
     junk_text_layer: bool = False,
     font: str = "Garuda",
+    size: float = FONT_SIZE,
 ) -> Path:
     """An image-only PDF, like a scanner's: rasterised, slightly rotated, noisy.
 
@@ -181,7 +183,7 @@ def make_scanned_pdf(
     """
     path = Path(path)
     clean = path.with_name(path.stem + ".clean.pdf")
-    make_text_pdf(clean, pages, font)
+    make_text_pdf(clean, pages, font, size)
     rng = np.random.default_rng(seed)
     junk = random.Random(seed)
     out = FPDF(format="A4")

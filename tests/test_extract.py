@@ -205,3 +205,25 @@ def test_real_junk_text_layers_are_ocrd_as_thai(name, expected):
     assert page.quality > 0.7
     for phrase in expected:
         assert phrase in page.text, phrase
+
+
+def test_every_junk_page_of_a_legacy_font_document_is_ocrd():
+    # Pages of figures and punctuation in the legacy font ("2. -73ก6%") once passed
+    # as readable and kept their junk.
+    extracted = extract_text(REAL / "03_strategic_plan.pdf")
+    assert [p.method for p in extracted.pages] == ["ocr"] * len(extracted.pages)
+    assert all(p.quality > 0.85 for p in extracted.pages)
+
+
+def test_upper_marks_stay_with_their_words():
+    # At 300 dpi Tesseract cut the tone marks of this font off into lines of debris
+    # (ท้องถิ่น → ท้องถิน, หน้าที่ → หน้าที); read at letter size they stay.
+    text = extract_text(REAL / "03_strategic_plan.pdf", pages=1).pages[0].text
+    assert text.count("ท้องถิ่น") > 2 * text.count("ท้องถิน")
+    assert "อำนาจหน้าที่" in text and "รัฐธรรมนูญแห่ง" in text
+
+
+def test_a_sideways_scan_is_turned_upright():
+    page = extract_text(REAL / "08_service_manual.pdf", pages=1).pages[0]
+    assert "เป็นภาษีที่จัดเก็บจากป้ายแสดงชื่อ" in page.text
+    assert page.quality > 0.9

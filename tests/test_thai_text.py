@@ -90,3 +90,10 @@ def test_thai_word_share_separates_text_from_junk():
     assert thai_word_share('1.3 ()ก\t%&\t\tก . -\tก.0% 0ก$0"/&<6กก &.(. 2548 %0ก0671ก$0"/&< %0-7 1.#.กก&<') < 0.5
     assert thai_word_share("EEjB fri Ed)=+ hro -5 El F 'la -- it -aJ -b.-aFr t -t?r13") < 0.5
     assert thai_word_share("") == 0.0
+
+
+def test_figures_and_punctuation_do_not_make_junk_readable():
+    # A page of the real corpus's legacy-font layer: mostly digits and punctuation.
+    assert thai_word_share("2. -\t\t73ก6%\n2.1 \t,\n-&\n1!\n6. -0-7\n1. ก6- 6$\n2. %\nก64&0 >\n3. ก.6 .\n1") < 0.5
+    # A clean table of figures has nothing unreadable in it.
+    assert thai_word_share("1,250,000.00 15% 2.5 (30)") == 1.0
