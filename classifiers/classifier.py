@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
 import joblib
 import numpy as np
@@ -39,9 +39,10 @@ class DocumentClassifier:
             out.append(ItemPrediction(candidates[0].item, candidates[0].score, candidates))
         return out
 
-    def classify(self, pages: Sequence[str], filename: str = "") -> Classification:
+    def classify(self, pages: Sequence[str], filename: str = "", ocr_pages: Collection[int] = ()) -> Classification:
+        """``ocr_pages``: 0-based numbers of the pages whose text came from OCR."""
         item = self.predict_items([(list(pages), filename)])[0]
-        return Classification(item, read_fiscal_year(pages))
+        return Classification(item, read_fiscal_year(pages, ocr_pages))
 
     def should_file(self, c: Classification) -> bool:
         """File without a person only where held-out validation showed ≥ 99% right."""

@@ -108,6 +108,14 @@ class CorpusGenerator:
             spec = self.data["items"][item]
         return self._compose(item, spec)
 
+    def _period(self, kind: str) -> str:
+        """Plans that are as often multi-year as annual, reports as often half-yearly."""
+        if kind == "annual_or_span":
+            return "multi_year" if self.rng.random() < 0.4 else "annual"
+        if kind == "annual_or_half":
+            return "half_year" if self.rng.random() < 0.3 else "annual"
+        return kind
+
     def _year_for(self, period: str) -> _Year | None:
         fy = self.rng.choice(YEARS)
         if period == "multi_year":
@@ -125,7 +133,7 @@ class CorpusGenerator:
         agency = rng.choice(self.agencies[kind])
         head = rng.choice(self.data["heads"][kind])
         person = rng.choice(self.data["people"])
-        period = spec.get("period", "annual")
+        period = self._period(spec.get("period", "annual"))
         year = self._year_for(period)
         titles = _family(spec["titles"], self.split)
         sentences = _family(spec["sentences"], self.split)
@@ -208,6 +216,8 @@ class CorpusGenerator:
 
         table_lines = self._table(spec.get("table"), rng.randint(3, 14)) if spec.get("table") else []
         footer = self._footer(agency)
+        if rng.random() < 0.12:
+            lines[:0], footer = self._web_page(title, agency), footer + [self._web_address()]
         n_extra = rng.choice([0, 0, 0, 1, 1, 2, 3])
         first = lines + table_lines[:8] + ([] if len(table_lines) > 8 else signature)
         pages = ["\n".join(first + self._page_mark(1, n_extra + 1) + footer)]
@@ -252,6 +262,17 @@ class CorpusGenerator:
         if rng.random() < 0.6:
             out.append(f"ที่ {rng.choice(bp['doc_prefixes'])} {rng.randint(3000, 9999)}/{rng.randint(1, 999)}")
         return out
+
+    def _web_page(self, title: str, agency: str) -> list[str]:
+        """A page printed from the agency's website: the browser's header and the site menu."""
+        rng = self.rng
+        stamp = f"{rng.randint(1, 28)}/{rng.randint(1, 12)}/{rng.randint(60, 69)} {rng.randint(8, 17)}:{rng.randint(10, 59)}"
+        return [f"{stamp} {title} - {agency}", rng.choice(self.data["boilerplate"]["web_menus"])]
+
+    def _web_address(self) -> str:
+        rng = self.rng
+        page = rng.choice(["page/", "ita/", "index.php?option=com_content&id=", "news/"])
+        return f"https://www.{rng.choice(self.data['boilerplate']['domains'])}/{page}{rng.randint(10, 999)} 1/{rng.randint(1, 3)}"
 
     def _footer(self, agency: str) -> list[str]:
         rng = self.rng

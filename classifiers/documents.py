@@ -11,3 +11,4 @@ class LabelledDocument:
     item: str | None  # "O23", or None for none of the items
     fiscal_year: int | None = None
     fiscal_year_end: int | None = None
+    ocr_pages: frozenset[int] = frozenset()  # 0-based numbers of pages read by OCR

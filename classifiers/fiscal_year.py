@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Collection, Sequence
 
 from classifiers.dates import DateMention, find_dates, to_be
 from classifiers.labels import FiscalYearReading
@@ -34,7 +34,15 @@ _SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ล
 STATED, PERIOD, MONTH, DATED = 3, 2, 1, 0
 _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
 NO_EVIDENCE_CONFIDENCE = 0.9
+# Tesseract reads about half of all Thai digits wrong (๖ as ๒ or ๐, ๔ ๘ ๙ as ๕: measured
+# on eight TLWG fonts), so a year read by OCR in Thai digits is a guess worth showing a
+# person, not filing on.
+OCR_THAI_DIGITS_FACTOR = 0.5
+_THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
+_PRINT_STAMP = re.compile(r"\s*[0-2]?\d:[0-5]\d(?!\d)")
+_BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
 _TITLE_CHARS = 600
+_SPAN_HEAD_CHARS = 300
 _MAX_SPAN = 10
 
 
@@ -45,6 +53,7 @@ class Evidence:
     fiscal_year_end: int | None
     weight: float
     text: str
+    unsure: bool = False  # read by OCR from Thai digits
 
 
 def _span(first: int | None, last_raw: str | None) -> tuple[int, int | None] | None:
@@ -59,7 +68,7 @@ def _span(first: int | None, last_raw: str | None) -> tuple[int, int | None] | N
 
 
 def _position_weight(page: int, pos: int) -> float:
-    title = 3.0 if page == 0 and pos < _TITLE_CHARS else 1.0
+    title = 3.0 if _in_title(page, pos) else 1.0
     return title / (1 + page)
 
 
@@ -85,7 +94,24 @@ def _join_thai(text: str) -> str:
     return _THAI_GAP.sub("", normalise(text))
 
 
-def _evidence(page_text: str, page: int) -> list[Evidence]:
+def _ocr_year(year: int) -> int:
+    """The likelier reading of an OCR'd Thai-digit year: a decade read as ๒ or ๐
+    (2525, 2505) is ๖ misread far more often than a document of the 1980s."""
+    decade = year // 10 % 10
+    if 2500 <= year < 2540 and decade in (0, 2):
+        return year + (6 - decade) * 10
+    return year
+
+
+def _evidence(page_text: str, page: int, read_by_ocr: bool = False) -> list[Evidence]:
+    found = _page_evidence(page_text, page)
+    if not (read_by_ocr and _THAI_DIGIT.search(page_text)):
+        return found
+    return [Evidence(e.rank, _ocr_year(e.fiscal_year), e.fiscal_year_end and _ocr_year(e.fiscal_year_end), e.weight,
+                     e.text, unsure=True) for e in found]
+
+
+def _page_evidence(page_text: str, page: int) -> list[Evidence]:
     text = _join_thai(page_text)
     found: list[Evidence] = []
     covered: list[tuple[int, int]] = []
@@ -93,6 +119,8 @@ def _evidence(page_text: str, page: int) -> list[Evidence]:
     for d in find_dates(text):
         if any(s <= d.start < e for s, e in covered):
             continue
+        if _PRINT_STAMP.match(text, d.end) and "/" in d.text:
+            continue  # "15/1/65 10:42": when a browser printed the page, not what it is about
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
         found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text))
@@ -103,8 +131,19 @@ def _evidence(page_text: str, page: int) -> list[Evidence]:
             continue
         first, last = to_be(int(m.group(1)), False), to_be(int(m.group(2)), False)
         if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
-            found.append(Evidence(STATED, first, last, _position_weight(page, m.start()), m.group(0)))
+            found.append(Evidence(_span_rank(page, m.start()), first, last, _position_weight(page, m.start()),
+                                  m.group(0)))
     return found
+
+
+def _in_title(page: int, pos: int) -> bool:
+    return page == 0 and pos < _TITLE_CHARS
+
+
+def _span_rank(page: int, pos: int) -> int:
+    """A multi-year span at the head of the first page is the plan's own period, as strong
+    as a stated year; further down it is more often another plan the text refers to."""
+    return STATED if page == 0 and pos < _SPAN_HEAD_CHARS else PERIOD
 
 
 def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int, int]],
@@ -119,16 +158,26 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
             if span is None:
                 continue
             covered.append((m.start(), m.end()))
-            # A multi-year span is a plan's own period: as strong as a stated year.
-            r = STATED if span[1] is not None else rank
+            if span[1] is not None:
+                r = _span_rank(page, m.start())
+            elif pattern is _ANNUAL and _in_title(page, m.start()):
+                r = STATED  # "รายงาน… ประจำปี ๒๕๖๕" in the title names the fiscal year
+            else:
+                r = rank
             found.append(Evidence(r, span[0], span[1], weight * _position_weight(page, m.start()), m.group(0)))
 
 
-def read_fiscal_year(pages: Sequence[str]) -> FiscalYearReading:
-    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i)]
+def read_fiscal_year(pages: Sequence[str], ocr_pages: Collection[int] = ()) -> FiscalYearReading:
+    """The fiscal year (or span) the pages are about; ``ocr_pages`` are the 0-based
+    numbers of pages whose text came from OCR."""
+    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, i in ocr_pages)]
     if not evidence:
-        # No year anywhere: structure charts, contact pages. "None" is then usually right.
-        return FiscalYearReading(None, None, NO_EVIDENCE_CONFIDENCE, None)
+        # No year anywhere: structure charts, contact pages. "None" is then usually right,
+        # unless OCR may have garbled a year beyond recognition.
+        garbled = any(_THAI_DIGIT.search(pages[i]) or _BE_NUMBER.search(pages[i])
+                      for i in ocr_pages if i < len(pages))
+        confidence = NO_EVIDENCE_CONFIDENCE * (OCR_THAI_DIGITS_FACTOR if garbled else 1.0)
+        return FiscalYearReading(None, None, confidence, None)
     top = max(e.rank for e in evidence)
     votes: dict[tuple[int, int | None], float] = defaultdict(float)
     best_text: dict[tuple[int, int | None], Evidence] = {}
@@ -139,7 +188,14 @@ def read_fiscal_year(pages: Sequence[str]) -> FiscalYearReading:
         votes[key] += e.weight
         if key not in best_text or e.weight > best_text[key].weight:
             best_text[key] = e
+    # "ปีงบประมาณ 2566" beside "2566–2570" in a plan: the single year is the span's start.
+    for first, last in [k for k in votes if k[1] is not None]:
+        if (first, None) in votes:
+            votes[(first, last)] += votes.pop((first, None))
+            best_text.pop((first, None))
     key = max(votes, key=votes.__getitem__)
     share = votes[key] / sum(votes.values())
-    confidence = round(_CONFIDENCE[top] * (0.5 + 0.5 * share), 4)
-    return FiscalYearReading(key[0], key[1], confidence, best_text[key].text)
+    confidence = _CONFIDENCE[top] * (0.5 + 0.5 * share)
+    if best_text[key].unsure:
+        confidence *= OCR_THAI_DIGITS_FACTOR
+    return FiscalYearReading(key[0], key[1], round(confidence, 4), best_text[key].text)

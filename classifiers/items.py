@@ -27,9 +27,11 @@ from classifiers.text import compact, normalise, repair
 
 NONE_LABEL = "none"  # the class of documents that are none of the items
 HEAD_CHARS = 300
-BODY_CHARS = 3000  # characters read for n-grams
+BODY_CHARS = 2000  # characters read for n-grams (first page first)
 WORD_CHARS = 800  # characters tokenised: newmm is the slowest step
-_DIGITS = re.compile(r"\d+")
+# Years, amounts and reference numbers say nothing about the item; short numbers do
+# ("รอบ 6 เดือน", "สขร.1", "31 มีนาคม", "ระยะ 5 ปี") and the taxonomy hints look for them.
+_DIGITS = re.compile(r"\d{3,}")
 _NOT_WORD = re.compile(r"^[\W_]+$")
 
 
@@ -58,10 +60,12 @@ def _words(text: str) -> list[str]:
 _MONTH_WORDS = ("มกราคม|กุมภาพันธ์|มีนาคม|เมษายน|พฤษภาคม|มิถุนายน|กรกฎาคม|สิงหาคม|กันยายน|ตุลาคม|พฤศจิกายน|ธันวาคม|"
                 r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.")
 _CONTACT = re.compile(r"@|www\.|https?://|\.go\.th|\.ac\.th|\.or\.th|e-?mail|อีเมล|ไปรษณีย์อิเล็กทรอนิกส์", re.I)
-_WITH_NUMBER = re.compile(r"โทร|fax|tel\.|ถนน|แขวง|ตำบล|อำเภอ|เลขที่|^ที่\s|^ส่วนราชการ|(?<!\d)\d{5}(?!\d)", re.I)
+_ADDRESS = re.compile(r"(?<!\d)\d{5}(?!\d)|เลขที่\s*\d|ถนน\S*\s|ซอย\S*\s.*\d|(?:แขวง|ตำบล)\S+\s+(?:เขต|อำเภอ)|"
+                      r"(?:โทร|fax|tel|โทรสาร|แฟกซ์)\S{0,8}\s*[:.]?\s*0|^ที่\s+\S+\s*\d+\s*/\s*\d+|^ส่วนราชการ\s", re.I)
 _PAGE_MARK = re.compile(r"^(?:-\s*\d+\s*-|หน้า\s*\d+(?:\s*(?:จาก|/)\s*\d+)?|\d+\s*/\s*\d+|\d+)$")
 _DATE_LINE = re.compile(rf"^(?:วันที่|ลงวันที่|ประกาศ ณ|ให้ไว้ ณ|สั่ง ณ|\d{{1,2}}\s*(?:{_MONTH_WORDS}))")
-_SIGNATURE = re.compile(r"^\(?ลงชื่อ\)?|^\(.{0,40}\)$|^ตำแหน่ง\s")
+# A name in brackets under a signature has no digits; "(แบบ สขร. 1)" is a title line.
+_SIGNATURE = re.compile(r"^\(?ลงชื่อ\)?|^\((?!.*\d).{0,40}\)$|^ตำแหน่ง\s")
 
 
 def is_boilerplate(line: str) -> bool:
@@ -71,7 +75,7 @@ def is_boilerplate(line: str) -> bool:
         return True
     if _CONTACT.search(line) or _PAGE_MARK.match(line) or _SIGNATURE.search(line):
         return True
-    if re.search(r"\d", line) and _WITH_NUMBER.search(line):
+    if re.search(r"\d", line) and _ADDRESS.search(line):
         return True
     return len(line) < 45 and bool(_DATE_LINE.match(line))
 
@@ -82,6 +86,8 @@ def title_area(page: str, limit: int = HEAD_CHARS) -> str:
     for line in repair(page).splitlines():
         if is_boilerplate(line):
             continue
+        if out and limit <= HEAD_CHARS and (len(out) >= 4 or len(line.strip()) > 120):
+            break  # the title is over where the running text starts
         out.append(line)
         used += len(line)
         if used >= limit:
@@ -206,7 +212,7 @@ def build_pipeline(taxonomy: str = "ita2565", n_jobs: int = 2, alpha: float = 5e
     classifier = CalibratedClassifierCV(
         SGDClassifier(loss="hinge", alpha=alpha, max_iter=8, tol=None, average=True, n_jobs=n_jobs,
                       random_state=seed),
-        method="sigmoid", cv=3, ensemble=False,
+        method="sigmoid", cv=2, ensemble=False,
     )
     return Pipeline([("fields", DocumentFields(n_jobs)), ("features", features), ("classifier", classifier)])
 

@@ -21,7 +21,19 @@ def main(argv: list[str] | None = None) -> int:
     from classifiers.evaluate import EVAL_SEED, EVAL_SIZE, evaluate, format_report
     from classifiers.training import train_item_model
 
-    out = HERE / "item_model.joblib"
+    import argparse
+    import os
+    import shutil
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--into", type=Path, default=HERE, help="directory to write the model to (default: models/)")
+    args = parser.parse_args(argv)
+    target = args.into
+    target.mkdir(parents=True, exist_ok=True)
+    # Build in a scratch directory and move into place at the end: never a half-written model.
+    scratch = Path(tempfile.mkdtemp(prefix="item_model_"))
+    out = scratch / "item_model.joblib"
     summary = train_item_model([], out)
     classifier = DocumentClassifier.load(out)
     figures = evaluate(classifier, generate(EVAL_SIZE, seed=EVAL_SEED, split="eval"))
@@ -36,8 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         "training_summary": {k: summary[k] for k in ("documents", "seconds", "thresholds")},
         "command": "python -m models.build",
     }
-    (HERE / "item_model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB) and item_model.json")
+    (scratch / "item_model.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for name in ("item_model.joblib", "item_model.json"):
+        shutil.copyfile(scratch / name, target / (name + ".new"))
+    for name in ("item_model.joblib", "item_model.json"):
+        os.replace(target / (name + ".new"), target / name)
+    shutil.rmtree(scratch, ignore_errors=True)
+    final = target / "item_model.joblib"
+    print(f"wrote {final} ({final.stat().st_size / 1e6:.1f} MB) and item_model.json")
     return 0
 
 

@@ -45,3 +45,9 @@ def test_hints_survive_spacing_and_thai_digits():
 def test_eplannacc_half_year_versus_annual():
     assert _top_hint("รายงานผลจากระบบ e-PlanNACC รอบ 6 เดือน") == "O40"
     assert _top_hint("รายงานผลจากระบบ e-PlanNACC ประจำปี ปัญหาอุปสรรค") == "O41"
+
+
+def test_hints_fire_on_every_official_title():
+    t = load_taxonomy()
+    for item in t.items:
+        assert _top_hint(item.title) == item.code, item.code
