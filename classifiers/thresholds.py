@@ -7,6 +7,9 @@ import numpy as np
 
 TARGET_PRECISION = 0.99
 # Thresholds picked on one sample do a little worse on the next: aim above the target.
+# On the independent dev corpus, aiming at 0.99 filed 82% of it at 96% precision,
+# aiming at 0.995 filed 69% at 97%: a misfiled document makes the coverage report
+# lie, a document in review costs one click.
 VALIDATION_PRECISION = 0.995
 
 

@@ -62,7 +62,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from intake.pipeline import analyse, error_json
 
     settings = Settings.from_env()
-    classifier = load_classifier(Home.resolve(args.home) if args.home else None)
+    # The home's retrained model when it has one, as ingest and the watcher use.
+    classifier = load_classifier(Home.resolve(args.home))
     status = EXIT_OK
     for file in args.files:
         try:

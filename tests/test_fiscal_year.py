@@ -54,3 +54,35 @@ def test_law_year_is_not_the_documents_year():
 def test_evidence_is_kept():
     r = read_fiscal_year(["สรุปผล (ข้อมูล ณ วันที่ 31 มี.ค. 65)"])
     assert r.fiscal_year == 2565 and r.evidence
+
+
+def test_a_thai_digit_year_read_by_ocr_is_a_guess_for_review():
+    # Tesseract reads ๖ as ๒: "๒๕๖๕" comes out "๒๕๒๕".
+    page = ["รายงานผลการดำเนินงาน\nประจำปีงบประมาณ พ.ศ. ๒๕๒๕"]
+    from_text_layer = read_fiscal_year(page)
+    from_ocr = read_fiscal_year(page, ocr_pages={0})
+    assert from_text_layer.fiscal_year == 2525 and from_text_layer.confidence > 0.9
+    assert from_ocr.fiscal_year == 2565 and from_ocr.confidence < 0.6
+    # Arabic digits are read well by OCR: no doubt there.
+    assert read_fiscal_year(["ประจำปีงบประมาณ พ.ศ. 2565"], ocr_pages={0}).confidence > 0.9
+
+
+def test_no_year_found_on_an_ocr_page_with_thai_digits_is_unsure():
+    assert read_fiscal_year(["ช่องทางการติดต่อ ปีงบประมาณ พ.ศ. ๒๕๐"], ocr_pages={0}).confidence < 0.6
+    assert read_fiscal_year(["ช่องทางการติดต่อ โทร 0 2281 1234"]).confidence >= 0.9
+
+
+def test_a_browser_print_stamp_is_not_evidence():
+    r = read_fiscal_year(["15/1/65 10:42 แจ้งเบาะแสการทุจริต - สำนักงานเขตคลองสามวัง\nหน้าแรก | ติดต่อเรา"])
+    assert r.fiscal_year is None
+
+
+def test_a_span_referred_to_in_the_body_is_not_the_documents_period():
+    title = "รายงานผลการบริหารและพัฒนาทรัพยากรบุคคลประจำปี ๒๕๖๕\n(๑ ตุลาคม ๒๕๖๔ – ๓๐ กันยายน ๒๕๖๕)\n"
+    body = "ผลการดำเนินงานด้านต่าง ๆ ของบุคลากรทุกระดับ " * 8 + "ตามแผนพัฒนาบุคลากร ๓ ปี (๒๕๖๔ - ๒๕๖๖)"
+    assert (read_fiscal_year([title + body]).fiscal_year, read_fiscal_year([title + body]).fiscal_year_end) == (2565, None)
+
+
+def test_a_stated_first_year_joins_the_plans_span():
+    r = read_fiscal_year(["แผนกลยุทธ์การบริหารทรัพยากรบุคคล\nพ.ศ. 2566 – 2570\nเริ่มใช้ปีงบประมาณ พ.ศ. 2566\nปีงบประมาณ 2566"])
+    assert (r.fiscal_year, r.fiscal_year_end) == (2566, 2570)

@@ -33,11 +33,13 @@ class Watcher:
         environment = {**os.environ, "PYTHAINLP_OFFLINE": "1", "OIT_WORKERS": "2",
                        "OIT_STABLE_SECONDS": "0.5", "OIT_RESCAN_SECONDS": "5",
                        "OIT_INCOMPLETE_SECONDS": "4", **env}
+        # The log may hold an earlier run's lines: wait for this run's own.
+        start = log.stat().st_size if log.exists() else 0
         with open(log, "ab") as stderr:
             self.process = subprocess.Popen(command, cwd=ROOT, env=environment,
                                             stdout=subprocess.DEVNULL, stderr=stderr,
                                             start_new_session=True)
-        wait_for(lambda: "watching" in log.read_text(errors="replace"), 120, self)
+        wait_for(lambda: "watching" in log.read_bytes()[start:].decode(errors="replace"), 120, self)
 
     def alive(self) -> bool:
         return self.process.poll() is None
