@@ -232,6 +232,8 @@ class CorpusGenerator:
             if rest:
                 pages.append("\n".join(rest))
             pages[-1] += "\n" + "\n".join(signature)
+        if rng.random() < 0.12:
+            pages.insert(0, self._front_page(title, agency))
         if label_fy is None:
             label_fy = signed_fy
         pages = [self._noise(p) for p in pages]
@@ -262,6 +264,23 @@ class CorpusGenerator:
         if rng.random() < 0.6:
             out.append(f"ที่ {rng.choice(bp['doc_prefixes'])} {rng.randint(3000, 9999)}/{rng.randint(1, 999)}")
         return out
+
+    def _front_page(self, title: str, agency: str) -> str:
+        """A foreword, a table of contents or an introduction before the document proper:
+        what the first page of a long plan or report often is."""
+        rng, bp = self.rng, self.data["boilerplate"]
+        kind = rng.choice(["foreword", "contents", "introduction"])
+        if kind == "contents":
+            chapters = self.pick(bp["chapters"], rng.randint(3, 6))
+            lines = [bp["front_headings"]["contents"]] + [
+                f"{bp['front_headings']['chapter']} {i + 1} {name} {2 + 4 * i}" for i, name in enumerate(chapters)]
+            return "\n".join(lines)
+        lines = [bp["front_headings"][kind]]
+        if kind == "foreword" and rng.random() < 0.5:
+            lines.append(rng.choice(bp["foreword_openings"]).format(title=title))
+        lines += self.pick(bp["generic_paragraphs"], rng.randint(1, 3))
+        lines.append(agency)
+        return "\n".join(lines)
 
     def _web_page(self, title: str, agency: str) -> list[str]:
         """A page printed from the agency's website: the browser's header and the site menu."""

@@ -1,9 +1,9 @@
 """Which Thai fiscal year a document is about.
 
-Evidence is ranked, not counted: a stated fiscal year ("ปีงบประมาณ พ.ศ. ๒๕๖๕") beats
-the period a report covers ("ข้อมูล ณ วันที่ 31 มีนาคม 2565", "ต.ค. 64 – มี.ค. 65"),
-which beats month-and-year mentions, which beat any dated line (often the day it was
-signed, which can fall in the next fiscal year). Within a rank, earlier text weighs more:
+Evidence is ranked before it is counted: a stated fiscal year ("ปีงบประมาณ พ.ศ. ๒๕๖๕")
+outweighs the period a report covers ("ข้อมูล ณ วันที่ 31 มีนาคม 2565", "ต.ค. 64 – มี.ค.
+65"), which outweighs month-and-year mentions, which outweigh any dated line (often the
+day it was signed, which can fall in the next fiscal year). Earlier text weighs more:
 the title says what the document is about, page 40 quotes last year's figures.
 """
 from __future__ import annotations
@@ -33,6 +33,10 @@ _SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ล
 # rank → (weight used for voting, confidence when every piece of that rank agrees)
 STATED, PERIOD, MONTH, DATED = 3, 2, 1, 0
 _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
+# Each rank outweighs the one below it this many times over, so that one stated year
+# decides against many signing dates, yet a plan's span on its first pages is not
+# outvoted by a year stated in passing on page 13.
+RANK_FACTOR = 3.0
 NO_EVIDENCE_CONFIDENCE = 0.9
 # Tesseract reads about half of all Thai digits wrong (๖ as ๒ or ๐, ๔ ๘ ๙ as ๕: measured
 # on eight TLWG fonts), so a year read by OCR in Thai digits is a guess worth showing a
@@ -178,24 +182,21 @@ def read_fiscal_year(pages: Sequence[str], ocr_pages: Collection[int] = ()) -> F
                       for i in ocr_pages if i < len(pages))
         confidence = NO_EVIDENCE_CONFIDENCE * (OCR_THAI_DIGITS_FACTOR if garbled else 1.0)
         return FiscalYearReading(None, None, confidence, None)
-    top = max(e.rank for e in evidence)
     votes: dict[tuple[int, int | None], float] = defaultdict(float)
-    best_text: dict[tuple[int, int | None], Evidence] = {}
+    best: dict[tuple[int, int | None], Evidence] = {}
     for e in evidence:
-        if e.rank != top:
-            continue
         key = (e.fiscal_year, e.fiscal_year_end)
-        votes[key] += e.weight
-        if key not in best_text or e.weight > best_text[key].weight:
-            best_text[key] = e
+        votes[key] += e.weight * RANK_FACTOR ** e.rank
+        if key not in best or (e.rank, e.weight) > (best[key].rank, best[key].weight):
+            best[key] = e
     # "ปีงบประมาณ 2566" beside "2566–2570" in a plan: the single year is the span's start.
     for first, last in [k for k in votes if k[1] is not None]:
         if (first, None) in votes:
             votes[(first, last)] += votes.pop((first, None))
-            best_text.pop((first, None))
+            best.pop((first, None))
     key = max(votes, key=votes.__getitem__)
     share = votes[key] / sum(votes.values())
-    confidence = _CONFIDENCE[top] * (0.5 + 0.5 * share)
-    if best_text[key].unsure:
+    confidence = _CONFIDENCE[best[key].rank] * (0.5 + 0.5 * share)
+    if best[key].unsure:
         confidence *= OCR_THAI_DIGITS_FACTOR
-    return FiscalYearReading(key[0], key[1], round(confidence, 4), best_text[key].text)
+    return FiscalYearReading(key[0], key[1], round(confidence, 4), best[key].text)

@@ -27,12 +27,17 @@ from classifiers.text import compact, normalise, repair
 
 NONE_LABEL = "none"  # the class of documents that are none of the items
 HEAD_CHARS = 300
-BODY_CHARS = 2000  # characters read for n-grams (first page first)
+BODY_CHARS = 3000  # characters read for n-grams: of the first page, then of the next ones
+FIRST_PAGE_CHARS = 1500
+NEXT_PAGE_CHARS = 750
 WORD_CHARS = 800  # characters tokenised: newmm is the slowest step
 # Years, amounts and reference numbers say nothing about the item; short numbers do
 # ("รอบ 6 เดือน", "สขร.1", "31 มีนาคม", "ระยะ 5 ปี") and the taxonomy hints look for them.
 _DIGITS = re.compile(r"\d{3,}")
 _NOT_WORD = re.compile(r"^[\W_]+$")
+# A first page that is a foreword, a table of contents or the start of chapter 1 (a long
+# document without its cover): it has no title, the next page says more.
+_FRONT_MATTER = re.compile(r"^(?:คำนำ|สารบัญ|บทนำ|บทท(?:ี่|ี)?\s*[1๑])\s*(?:บทนำ)?\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -96,15 +101,17 @@ def title_area(page: str, limit: int = HEAD_CHARS) -> str:
 
 
 def document_fields(pages: Sequence[str], filename: str = "") -> Fields:
-    first = _model_text(pages[0]) if pages else ""
-    body = first[:BODY_CHARS]
-    for page in pages[1:]:
+    # The first page says most, but in a long plan or report page 1 is often a
+    # foreword or an introduction: the next pages get a say too.
+    body = ""
+    for number, page in enumerate(pages):
         if len(body) >= BODY_CHARS:
             break
-        body += " " + _model_text(page)[: BODY_CHARS // 2]
+        body += " " + _model_text(page)[: FIRST_PAGE_CHARS if number == 0 else NEXT_PAGE_CHARS]
     body = body[:BODY_CHARS]
-    head = title_area(pages[0]) if pages else ""
-    readable = title_area(pages[0], WORD_CHARS) if pages else ""
+    title_page = pages[1] if len(pages) > 1 and _FRONT_MATTER.match(pages[0].lstrip()) else (pages[0] if pages else "")
+    head = title_area(title_page)
+    readable = title_area(title_page, WORD_CHARS)
     words = _words(readable[:WORD_CHARS])
     # The title area's words are the leading words of the readable text: tokenise once.
     head_words, used, limit = [], 0, len(compact(head))

@@ -86,3 +86,10 @@ def test_a_span_referred_to_in_the_body_is_not_the_documents_period():
 def test_a_stated_first_year_joins_the_plans_span():
     r = read_fiscal_year(["แผนกลยุทธ์การบริหารทรัพยากรบุคคล\nพ.ศ. 2566 – 2570\nเริ่มใช้ปีงบประมาณ พ.ศ. 2566\nปีงบประมาณ 2566"])
     assert (r.fiscal_year, r.fiscal_year_end) == (2566, 2570)
+
+
+def test_a_plans_span_on_its_first_pages_beats_a_year_stated_in_passing_later():
+    pages = ["บทที่ 1 บทนำ\nแผนยุทธศาสตร์การพัฒนา ระยะ 5 ปี (พ.ศ. 2551-2555) ภายใต้การมีส่วนร่วมของประชาคม " * 1
+             + "การพัฒนาท้องถิ่นอย่างยั่งยืน " * 30] + ["รายละเอียดโครงการ"] * 11 + ["อ้างอิงงบประมาณ ปีงบประมาณ 2548"]
+    r = read_fiscal_year(pages)
+    assert (r.fiscal_year, r.fiscal_year_end) == (2551, 2555)

@@ -139,3 +139,13 @@ def test_every_document_carries_shared_boilerplate():
         key = "O5" if d.item == "O5" else ("none" if d.item is None else "item")
         share.setdefault(key, []).append(has)
     assert min(sum(v) / len(v) for v in share.values()) > 0.5
+
+
+def test_a_foreword_or_chapter_one_is_not_the_title():
+    from classifiers.items import document_fields
+
+    title = "แผนปฏิบัติการป้องกันการทุจริต ประจำปีงบประมาณ พ.ศ. 2566"
+    for front in ("คำนำ\nเอกสารฉบับนี้จัดทำขึ้นเพื่อเผยแพร่", "สารบัญ\nบทที่ 1 บทนำ 2", "บทที่ 1 บทนำ\nอำนาจหน้าที่ของหน่วยงาน"):
+        fields = document_fields([front, title + "\nวัตถุประสงค์ของแผน"], "")
+        assert fields.head_text.startswith("แผนปฏิบัติการป้องกันการทุจริต"), front
+    assert document_fields([title], "").head_text.startswith("แผนปฏิบัติการ")
