@@ -72,7 +72,7 @@ class CorpusGenerator:
     """Draws documents for the items of one taxonomy and for non-items."""
 
     def __init__(self, seed: int = 0, split: str = "train", taxonomy: str = "ita2565",
-                 none_share: float = 0.15, noise: float = 0.3):
+                 none_share: float = 0.2, noise: float = 0.3):
         self.rng = random.Random(f"{seed}-{split}")
         self.split = split
         self.data = corpus_data(taxonomy)
@@ -419,6 +419,6 @@ class CorpusGenerator:
 
 
 def generate(n: int, seed: int = 0, split: str = "train", taxonomy: str = "ita2565",
-             none_share: float = 0.15) -> list[LabelledDocument]:
+             none_share: float = 0.2) -> list[LabelledDocument]:
     """``n`` labelled documents; ``split="eval"`` uses only held-out phrasings."""
     return CorpusGenerator(seed, split, taxonomy, none_share).generate(n)

@@ -27,9 +27,9 @@ from classifiers.text import compact, normalise, repair
 
 NONE_LABEL = "none"  # the class of documents that are none of the items
 HEAD_CHARS = 300
-BODY_CHARS = 3000  # characters read for n-grams: of the first page, then of the next ones
-FIRST_PAGE_CHARS = 1500
-NEXT_PAGE_CHARS = 750
+BODY_CHARS = 2400  # characters read for n-grams: of the first page, then of the next ones
+FIRST_PAGE_CHARS = 1200
+NEXT_PAGE_CHARS = 600
 WORD_CHARS = 800  # characters tokenised: newmm is the slowest step
 # Years, amounts and reference numbers say nothing about the item; short numbers do
 # ("รอบ 6 เดือน", "สขร.1", "31 มีนาคม", "ระยะ 5 ปี") and the taxonomy hints look for them.
