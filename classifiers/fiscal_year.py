@@ -30,7 +30,7 @@ _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\
 _PERIOD_CUE = re.compile(r"(?:ระหว่าง|ตั้งแต่|รอบ|ประจำเดือน|ประจําเดือน|เดือน|ไตรมาส|งวด|ห้วง|ช่วง)\S*\s*(?:วันที่)?\s*$")
 _SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ลงวันที่|วันที่พิมพ์|พิมพ์เมื่อ)\s*(?:ณ\s*)?(?:วันที่)?\s*$")
 
-# rank → (weight used for voting, confidence when every piece of that rank agrees)
+# Ranks of evidence, and the confidence of a reading when all evidence agrees with it.
 STATED, PERIOD, MONTH, DATED = 3, 2, 1, 0
 _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
 # Each rank outweighs the one below it this many times over, so that one stated year
