@@ -72,6 +72,8 @@ def build_folder(docs: list[dict], folder: Path, scanned_share: float, seed: int
                     break
                 except ValueError:
                     continue
+            else:
+                raise ValueError(f"{doc['id']}: a page does not fit on one page even at {FONT_SIZES[-1]} pt")
             scanned += scan
             writer.writerow([path.relative_to(folder).as_posix(), doc["item"] or "", doc["fiscal_year"] or "",
                              doc["fiscal_year_end"] or ""])

@@ -39,7 +39,7 @@ def load_folder(folder: Path) -> list[LabelledDocument]:
                 tuple(p.text for p in extracted.pages), Path(row["file"]).name,
                 None if item.lower() in ("", "none", "null") else item,
                 _label(row.get("fiscal_year", "")), _label(row.get("fiscal_year_end", "")),
-                frozenset(i for i, p in enumerate(extracted.pages) if p.method == "ocr"),
+                extracted.ocr_indexes,
             ))
     return docs
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Collection, Sequence
 
 from classifiers.dates import DateMention, find_dates, to_be
@@ -111,8 +111,8 @@ def _evidence(page_text: str, page: int, read_by_ocr: bool = False) -> list[Evid
     found = _page_evidence(page_text, page)
     if not (read_by_ocr and _THAI_DIGIT.search(page_text)):
         return found
-    return [Evidence(e.rank, _ocr_year(e.fiscal_year), e.fiscal_year_end and _ocr_year(e.fiscal_year_end), e.weight,
-                     e.text, unsure=True) for e in found]
+    return [replace(e, fiscal_year=_ocr_year(e.fiscal_year),
+                    fiscal_year_end=e.fiscal_year_end and _ocr_year(e.fiscal_year_end), unsure=True) for e in found]
 
 
 def _page_evidence(page_text: str, page: int) -> list[Evidence]:

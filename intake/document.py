@@ -27,7 +27,12 @@ class ExtractedText:
 
     @property
     def ocr_pages(self) -> int:
-        return sum(1 for page in self.pages if page.method == "ocr")
+        return len(self.ocr_indexes)
+
+    @property
+    def ocr_indexes(self) -> frozenset[int]:
+        """0-based numbers of the pages read by OCR (what the fiscal-year reader wants)."""
+        return frozenset(i for i, page in enumerate(self.pages) if page.method == "ocr")
 
     @property
     def method(self) -> str:

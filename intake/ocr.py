@@ -191,9 +191,10 @@ def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -
     page = despeckle(_render(document, number, dpi))
     image, reading_dpi = to_reading_size(page, dpi)
     text = _recognise(image, reading_dpi, timeout)
+    quality = thai_word_share(text)
     # Orientation detection costs as much as reading a page, so it is only asked
     # for when the upright reading is poor: sideways leaflets are the exception.
-    if thai_word_share(text) >= MIN_UPRIGHT_QUALITY:
+    if quality >= MIN_UPRIGHT_QUALITY:
         return text
     remaining = timeout - (time.monotonic() - started)
     rotate = _rotation(image, reading_dpi, max(1.0, remaining)) if remaining > 1 else 0
@@ -202,7 +203,7 @@ def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -
     # The letter size is measured again upright: sideways, heights are letter widths.
     turned, reading_dpi = to_reading_size(page.rotate(-rotate, expand=True, fillcolor=255), dpi)
     retry = _recognise(turned, reading_dpi, max(1.0, timeout - (time.monotonic() - started)))
-    return retry if thai_word_share(retry) > thai_word_share(text) else text
+    return retry if thai_word_share(retry) > quality else text
 
 
 def ocr_pages(

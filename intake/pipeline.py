@@ -60,9 +60,7 @@ def analyse(path: Path, classifier: DocumentClassifier, limits: ExtractionLimits
     extracted = extract_text(path, limits)
     try:
         classification = classifier.classify(
-            [page.text for page in extracted.pages], path.name,
-            ocr_pages={i for i, page in enumerate(extracted.pages) if page.method == "ocr"},
-        )
+            [page.text for page in extracted.pages], path.name, ocr_pages=extracted.ocr_indexes)
         confident = classifier.should_file(classification)
     except Exception as error:
         # The file itself is fine: keep it, unlabelled, for a person to decide.
