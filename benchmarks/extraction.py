@@ -26,7 +26,9 @@ import pypdfium2 as pdfium  # noqa: E402
 from pdf_factory import make_pua_pdf, make_sara_am_broken_pdf, make_scanned_pdf, make_text_pdf  # noqa: E402
 
 from intake.extract import ExtractionLimits, extract_text  # noqa: E402
+from intake import ocr  # noqa: E402
 from intake.ocr import ocr_pages  # noqa: E402
+from intake.thai_digits import reread_digits  # noqa: E402
 
 SENTENCES = [
     "ประกาศสำนักงานเทศบาลตำบลบ้านใหม่ อำเภอเมือง จังหวัดเชียงใหม่",
@@ -130,6 +132,48 @@ def ocr_figures(folder: Path, pages: int) -> None:
           f"{cer(texts, [p.text for p in extracted.pages]):.2%}")
 
 
+DIGIT_FONTS = ["Laksaman", "Garuda", "Loma", "Norasi", "Kinnari", "Umpush", "Sawasdee", "Waree"]
+_THAI_NUMBER = re.compile("[\u0e50-\u0e59]{2,}")
+
+
+def thai_digit_figures(folder: Path) -> None:
+    """Numbers of two Thai digits or more on scans, as Tesseract reads them and after the digit reader."""
+    import random
+    from collections import Counter
+
+    rng = random.Random(11)
+    digits = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    found = {"tesseract": 0, "reader": 0, "wrong_on_confirmed": 0}
+    total, pages, sure = 0, 0, 0
+    for font in DIGIT_FONTS:
+        for size in (10, 14):
+            lines = []
+            for _ in range(6):
+                year, day = rng.randint(2558, 2570), rng.randint(1, 31)
+                lines.append(f"ประจำปีงบประมาณ พ.ศ. {year} ณ วันที่ {day} {rng.choice(MONTHS)} {year - 1}".translate(digits))
+            path = make_scanned_pdf(folder / f"digits-{font}-{size}.pdf", ["\n".join(lines)], font=font, size=size,
+                                    seed=rng.randrange(1000), rotate_degrees=rng.uniform(-1, 1), noise=0.01)
+            document = pdfium.PdfDocument(str(path))
+            page = ocr.despeckle(ocr._render(document, 1, 300))
+            document.close()
+            image, dpi = ocr.to_reading_size(page, 300)
+            text, tsv = ocr._tesseract(image, dpi, 120)
+            reread, all_sure = reread_digits(text, tsv, page, image.width / page.width)
+            truth = Counter(_THAI_NUMBER.findall("\n".join(lines)))
+            total += sum(truth.values())
+            pages += 1
+            sure += all_sure
+            found["tesseract"] += sum((Counter(_THAI_NUMBER.findall(text)) & truth).values())
+            got = Counter(_THAI_NUMBER.findall(reread))
+            found["reader"] += sum((got & truth).values())
+            if all_sure:  # what the fiscal-year reader trusts
+                found["wrong_on_confirmed"] += sum((got - truth).values())
+    print(f"Thai-digit numbers on scans ({len(DIGIT_FONTS)} TLWG fonts at 10 and 14 pt, {total} numbers): "
+          f"{found['tesseract'] / total:.1%} read right by Tesseract alone, {found['reader'] / total:.1%} "
+          f"with the digit reader; {sure}/{pages} pages had every number confirmed, "
+          f"with {found['wrong_on_confirmed']} numbers wrong on them")
+
+
 def peak_memory(path: Path) -> None:
     # The child reports two figures. ru_maxrss survives exec on Linux, so it also
     # counts the benchmark's own memory that the child inherited through fork;
@@ -161,6 +205,7 @@ def main() -> None:
         text_layer_speed(long_pdf, args.pages)
         text_layer_accuracy(folder)
         ocr_figures(folder, args.ocr_pages)
+        thai_digit_figures(folder)
         peak_memory(long_pdf)
 
 

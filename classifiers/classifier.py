@@ -39,10 +39,12 @@ class DocumentClassifier:
             out.append(ItemPrediction(candidates[0].item, candidates[0].score, candidates))
         return out
 
-    def classify(self, pages: Sequence[str], filename: str = "", ocr_pages: Collection[int] = ()) -> Classification:
-        """``ocr_pages``: 0-based numbers of the pages whose text came from OCR."""
+    def classify(self, pages: Sequence[str], filename: str = "",
+                 unsure_digit_pages: Collection[int] = ()) -> Classification:
+        """``unsure_digit_pages``: 0-based numbers of the pages whose OCR'd Thai digits
+        could not be confirmed."""
         item = self.predict_items([(list(pages), filename)])[0]
-        return Classification(item, read_fiscal_year(pages, ocr_pages))
+        return Classification(item, read_fiscal_year(pages, unsure_digit_pages))
 
     def should_file(self, c: Classification) -> bool:
         """File without a person only where held-out validation showed ≥ 99% right."""

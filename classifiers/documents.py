@@ -11,4 +11,5 @@ class LabelledDocument:
     item: str | None  # "O23", or None for none of the items
     fiscal_year: int | None = None
     fiscal_year_end: int | None = None
-    ocr_pages: frozenset[int] = frozenset()  # 0-based numbers of pages read by OCR
+    # 0-based numbers of pages whose OCR'd Thai digits the digit reader could not confirm
+    unsure_digit_pages: frozenset[int] = frozenset()

@@ -18,7 +18,8 @@ from classifiers.labels import FiscalYearReading
 from classifiers.text import normalise
 
 _YEAR = r"(\d{4}|\d{2})(?!\d)"
-_ERA = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?)?"
+# OCR reads "พ.ศ." as Latin letters and dots ("wa.", "w.a.") as often as not.
+_ERA = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?|(?:[a-z]{1,2}\s?[.,]\s?){1,2})?"
 _SPAN_TAIL = rf"(?:\s*(?:[-–—]|ถึง)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d))?"
 _STATED = re.compile(rf"(?:ปีงบประมาณ|ปีงบฯ|ปีงบ\.?|fiscal year|fy)\s*{_ERA}{_YEAR}{_SPAN_TAIL}")
 _ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
@@ -39,8 +40,8 @@ _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
 RANK_FACTOR = 3.0
 NO_EVIDENCE_CONFIDENCE = 0.9
 # Tesseract reads about half of all Thai digits wrong (๖ as ๒ or ๐, ๔ ๘ ๙ as ๕: measured
-# on eight TLWG fonts), so a year read by OCR in Thai digits is a guess worth showing a
-# person, not filing on.
+# on eight TLWG fonts). Where the digit reader could not confirm them, a year read in
+# Thai digits is a guess worth showing a person, not filing on.
 OCR_THAI_DIGITS_FACTOR = 0.5
 _THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 _PRINT_STAMP = re.compile(r"\s*[0-2]?\d:[0-5]\d(?!\d)")
@@ -107,9 +108,9 @@ def _ocr_year(year: int) -> int:
     return year
 
 
-def _evidence(page_text: str, page: int, read_by_ocr: bool = False) -> list[Evidence]:
+def _evidence(page_text: str, page: int, unsure_digits: bool = False) -> list[Evidence]:
     found = _page_evidence(page_text, page)
-    if not (read_by_ocr and _THAI_DIGIT.search(page_text)):
+    if not (unsure_digits and _THAI_DIGIT.search(page_text)):
         return found
     return [replace(e, fiscal_year=_ocr_year(e.fiscal_year),
                     fiscal_year_end=e.fiscal_year_end and _ocr_year(e.fiscal_year_end), unsure=True) for e in found]
@@ -171,15 +172,15 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
             found.append(Evidence(r, span[0], span[1], weight * _position_weight(page, m.start()), m.group(0)))
 
 
-def read_fiscal_year(pages: Sequence[str], ocr_pages: Collection[int] = ()) -> FiscalYearReading:
-    """The fiscal year (or span) the pages are about; ``ocr_pages`` are the 0-based
-    numbers of pages whose text came from OCR."""
-    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, i in ocr_pages)]
+def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] = ()) -> FiscalYearReading:
+    """The fiscal year (or span) the pages are about; ``unsure_digit_pages`` are the
+    0-based numbers of pages whose OCR'd Thai digits could not be confirmed."""
+    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, i in unsure_digit_pages)]
     if not evidence:
         # No year anywhere: structure charts, contact pages. "None" is then usually right,
         # unless OCR may have garbled a year beyond recognition.
         garbled = any(_THAI_DIGIT.search(pages[i]) or _BE_NUMBER.search(pages[i])
-                      for i in ocr_pages if i < len(pages))
+                      for i in unsure_digit_pages if i < len(pages))
         confidence = NO_EVIDENCE_CONFIDENCE * (OCR_THAI_DIGITS_FACTOR if garbled else 1.0)
         return FiscalYearReading(None, None, confidence, None)
     votes: dict[tuple[int, int | None], float] = defaultdict(float)

@@ -13,6 +13,9 @@ class Page:
     method: PageMethod  # how the text was obtained: the PDF's text layer or Tesseract
     text: str  # normalised Thai text, repaired where the text layer was broken
     quality: float  # 0..1: share of the text that reads as real words
+    # OCR'd Thai digits that the digit reader could not confirm: Tesseract's reading
+    # of them, often wrong (๖ as ๒). The fiscal-year reader doubts such pages.
+    unsure_digits: bool = False
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,14 @@ class ExtractedText:
 
     @property
     def ocr_indexes(self) -> frozenset[int]:
-        """0-based numbers of the pages read by OCR (what the fiscal-year reader wants)."""
+        """0-based numbers of the pages read by OCR."""
         return frozenset(i for i, page in enumerate(self.pages) if page.method == "ocr")
+
+    @property
+    def unsure_digit_indexes(self) -> frozenset[int]:
+        """0-based numbers of the pages with unconfirmed OCR'd Thai digits (what the
+        fiscal-year reader wants)."""
+        return frozenset(i for i, page in enumerate(self.pages) if page.unsure_digits)
 
     @property
     def method(self) -> str:

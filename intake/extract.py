@@ -138,10 +138,10 @@ def extract_text(
         document.close()
     result = []
     for number in range(1, count + 1):
-        text, score, method = texts[number - 1], quality[number - 1], "text"
+        text, score, method, unsure = texts[number - 1], quality[number - 1], "text", False
         if number in ocr:
-            ocr_score = thai_word_share(ocr[number])
+            ocr_score = thai_word_share(ocr[number].text)
             if ocr_score >= score:
-                text, score, method = ocr[number], ocr_score, "ocr"
-        result.append(Page(number=number, method=method, text=text, quality=round(score, 3)))
+                text, score, method, unsure = ocr[number].text, ocr_score, "ocr", ocr[number].unsure_digits
+        result.append(Page(number=number, method=method, text=text, quality=round(score, 3), unsure_digits=unsure))
     return ExtractedText(pages=tuple(result), seconds=time.monotonic() - started)

@@ -13,6 +13,7 @@ import os
 import re
 import threading
 import time
+from dataclasses import dataclass
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from functools import lru_cache
 from typing import Iterable
@@ -23,6 +24,7 @@ import pytesseract
 from PIL import Image
 from scipy import ndimage
 
+from intake.thai_digits import reread_digits
 from intake.thai_text import normalize_text, thai_word_share
 
 LANGUAGES = "tha+eng"
@@ -79,6 +81,14 @@ def is_debris(line: str) -> bool:
 
 
 _pdfium_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class OCRText:
+    text: str
+    # Thai digits remain that the digit reader could not confirm: Tesseract's own
+    # reading of them, which is wrong about half the time.
+    unsure_digits: bool
 
 
 class OCRTimeout(Exception):
@@ -179,31 +189,44 @@ def _rotation(image, dpi: int, timeout: float) -> int:
     return osd["rotate"] if osd["orientation_conf"] >= MIN_ORIENTATION_CONFIDENCE else 0
 
 
-def _recognise(image, dpi: int, timeout: float) -> str:
-    text = pytesseract.image_to_string(
-        image, lang=LANGUAGES, config=f"{TESSERACT_CONFIG} --dpi {dpi}", timeout=timeout
-    )
-    return "\n".join(line for line in normalize_text(text).split("\n") if not is_debris(line))
+def _tesseract(image, dpi: int, timeout: float) -> tuple[str, str]:
+    """Tesseract's text and its TSV (word boxes) from one run."""
+    from pytesseract.pytesseract import run_tesseract, save
+
+    with save(image) as (base, input_file):
+        run_tesseract(input_file, base, "txt", LANGUAGES,
+                      config=f"{TESSERACT_CONFIG} --dpi {dpi} -c tessedit_create_tsv=1", timeout=timeout)
+        with open(base + ".txt", encoding="utf-8") as text, open(base + ".tsv", encoding="utf-8") as tsv:
+            return text.read(), tsv.read()
 
 
-def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -> str:
+def _recognise(image, dpi: int, timeout: float, page: Image.Image) -> OCRText:
+    """``page``: the binarised page at full resolution, which ``image`` is a scaled copy of."""
+    text, tsv = _tesseract(image, dpi, timeout)
+    text, digits_sure = reread_digits(text, tsv, page, image.width / page.width)
+    lines = (line for line in normalize_text(text).split("\n") if not is_debris(line))
+    return OCRText("\n".join(lines), not digits_sure)
+
+
+def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -> OCRText:
     started = time.monotonic()
     page = despeckle(_render(document, number, dpi))
     image, reading_dpi = to_reading_size(page, dpi)
-    text = _recognise(image, reading_dpi, timeout)
-    quality = thai_word_share(text)
+    result = _recognise(image, reading_dpi, timeout, page)
+    quality = thai_word_share(result.text)
     # Orientation detection costs as much as reading a page, so it is only asked
     # for when the upright reading is poor: sideways leaflets are the exception.
     if quality >= MIN_UPRIGHT_QUALITY:
-        return text
+        return result
     remaining = timeout - (time.monotonic() - started)
     rotate = _rotation(image, reading_dpi, max(1.0, remaining)) if remaining > 1 else 0
     if not rotate:
-        return text
+        return result
     # The letter size is measured again upright: sideways, heights are letter widths.
-    turned, reading_dpi = to_reading_size(page.rotate(-rotate, expand=True, fillcolor=255), dpi)
-    retry = _recognise(turned, reading_dpi, max(1.0, timeout - (time.monotonic() - started)))
-    return retry if thai_word_share(retry) > quality else text
+    upright = page.rotate(-rotate, expand=True, fillcolor=255)
+    turned, reading_dpi = to_reading_size(upright, dpi)
+    retry = _recognise(turned, reading_dpi, max(1.0, timeout - (time.monotonic() - started)), upright)
+    return retry if thai_word_share(retry.text) > quality else result
 
 
 def ocr_pages(
@@ -213,7 +236,7 @@ def ocr_pages(
     dpi: int = 300,
     workers: int = os.cpu_count() or 1,
     deadline: float | None = None,
-) -> dict[int, str]:
+) -> dict[int, OCRText]:
     """Normalised OCR text of the given 1-based pages of an open document.
 
     ``deadline`` is a ``time.monotonic()`` instant; past it, raises ``OCRTimeout``.
@@ -227,7 +250,7 @@ def ocr_pages(
     def remaining() -> float:
         return float("inf") if deadline is None else deadline - time.monotonic()
 
-    results: dict[int, str] = {}
+    results: dict[int, OCRText] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(numbers)))) as pool:
         pending: dict[Future, int] = {}
         try:
