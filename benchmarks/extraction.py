@@ -126,7 +126,7 @@ def ocr_figures(folder: Path, pages: int) -> None:
     print(f"OCR: {timings[1]:.2f} s/page on 1 process; {timings[cores]:.2f} s/page on {cores} cores "
           f"→ {timings[1] / timings[cores]:.2f}× faster")
     print(f"CER 300 dpi scan (rotated 0.7°, 2% noise), {pages} pages: "
-          f"{cer(texts, [result[n] for n in range(1, pages + 1)]):.2%}")
+          f"{cer(texts, [result[n].text for n in range(1, pages + 1)]):.2%}")
     extracted = extract_text(path)
     print(f"  through extract_text: {extracted.ocr_pages}/{pages} pages OCR'd, CER "
           f"{cer(texts, [p.text for p in extracted.pages]):.2%}")

@@ -289,6 +289,13 @@ class Intake:
             try:
                 self.archive.start(job.document_id)
                 future = pool.submit(_analyse_in_worker, str(job.source))
+            except BrokenProcessPool:
+                # A worker died since the last collect: the job waits its turn again.
+                (self._suspects if job.alone else self._waiting).appendleft(job)
+                if self._running:
+                    return  # collect() sees the crash, retries those files and starts a new pool
+                self._stop_pool(kill=True)
+                continue
             except Exception:
                 log.exception("cannot start %s; it resumes when taken again", job.source)
                 self._held.discard(job.source)

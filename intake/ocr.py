@@ -13,8 +13,8 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
@@ -86,8 +86,8 @@ _pdfium_lock = threading.Lock()
 @dataclass(frozen=True)
 class OCRText:
     text: str
-    # Thai digits remain that the digit reader could not confirm: Tesseract's own
-    # reading of them, which is wrong about half the time.
+    # A number of two Thai digits or more that the digit reader could not confirm
+    # remains as Tesseract read it, which is wrong more often than not.
     unsure_digits: bool
 
 

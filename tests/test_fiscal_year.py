@@ -56,7 +56,7 @@ def test_evidence_is_kept():
     assert r.fiscal_year == 2565 and r.evidence
 
 
-def test_a_thai_digit_year_read_by_ocr_is_a_guess_for_review():
+def test_an_unconfirmed_thai_digit_year_from_ocr_is_a_guess_for_review():
     # Tesseract reads ๖ as ๒: "๒๕๖๕" comes out "๒๕๒๕".
     page = ["รายงานผลการดำเนินงาน\nประจำปีงบประมาณ พ.ศ. ๒๕๒๕"]
     from_text_layer = read_fiscal_year(page)
@@ -67,7 +67,7 @@ def test_a_thai_digit_year_read_by_ocr_is_a_guess_for_review():
     assert read_fiscal_year(["ประจำปีงบประมาณ พ.ศ. 2565"], unsure_digit_pages={0}).confidence > 0.9
 
 
-def test_no_year_found_on_an_ocr_page_with_thai_digits_is_unsure():
+def test_no_year_found_on_a_page_with_unconfirmed_thai_digits_is_unsure():
     assert read_fiscal_year(["ช่องทางการติดต่อ ปีงบประมาณ พ.ศ. ๒๕๐"], unsure_digit_pages={0}).confidence < 0.6
     assert read_fiscal_year(["ช่องทางการติดต่อ โทร 0 2281 1234"]).confidence >= 0.9
 

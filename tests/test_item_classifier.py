@@ -76,18 +76,6 @@ def test_a_correction_changes_similar_documents(baseline, tmp_path):
     assert after.item.confidence > max(0.5, before_o33 + 0.2)
 
 
-def test_classify_is_fast(baseline):
-    import time
-
-    classifier, _ = baseline
-    docs = generate(20, seed=14, split="eval")
-    classifier.classify(docs[0].pages)
-    start = time.perf_counter()
-    for d in docs:
-        classifier.classify(d.pages, d.filename)
-    assert (time.perf_counter() - start) / len(docs) < 0.25  # generous: CI machines are slow
-
-
 LETTER = (
     "สำนักงานเขตตัวอย่าง\n"
     "เลขที่ 99 ถนนประชาธิปไตย แขวงบางขุนพรหม เขตพระนคร กรุงเทพมหานคร 10200\n"
