@@ -294,6 +294,7 @@ class Intake:
                 (self._suspects if job.alone else self._waiting).appendleft(job)
                 if self._running:
                     return  # collect() sees the crash, retries those files and starts a new pool
+                log.warning("the workers died while idle; starting new ones for %s", job.source)
                 self._stop_pool(kill=True)
                 continue
             except Exception:

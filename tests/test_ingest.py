@@ -246,7 +246,9 @@ def test_a_worker_crash_loses_and_wrongly_rejects_nothing(tmp_path, caplog):
         outcomes = intake.process(files)
     finally:
         intake.close()
-    assert killed and "retrying it alone" in caplog.text
+    # Killed with files in flight, those are retried alone; killed between files,
+    # new workers take the next ones.
+    assert killed and ("retrying it alone" in caplog.text or "died while idle" in caplog.text)
     assert sorted(Path(o.file).name for o in outcomes) == sorted(f.name for f in files)
     assert all(o.status in ("filed", "review") for o in outcomes), [o.reason for o in outcomes]
     rows = documents(home)
