@@ -171,8 +171,8 @@ class ThaiDigitReader:
             first -= 1
         while last < len(labels) and labels[last] != NOT_DIGIT:
             last += 1
-        # A glyph left out must surely be something else, or a digit may be lost.
-        if not (sure[first:last].all() and sure[:first].all() and sure[last:].all()) or NOT_DIGIT in labels[first:last]:
+        # Every glyph must be sure, those left out too: else a digit may be lost.
+        if not sure.all() or NOT_DIGIT in labels[first:last]:
             return None
         return "".join(labels[first:last])
 

@@ -42,6 +42,14 @@ def _degraded(strip: Image.Image, rng: random.Random, np_rng: np.random.Generato
     return despeckle(Image.fromarray(pixels))
 
 
+def render(text: str, font: ImageFont.FreeTypeFont, pad: int = 12) -> Image.Image:
+    """``text`` in black on a white strip just large enough for it."""
+    left, top, right, bottom = font.getbbox(text)
+    strip = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 255)
+    ImageDraw.Draw(strip).text((pad - left, pad - top), text, font=font, fill=0)
+    return strip
+
+
 def _samples(font_file: Path, count: int, rng: random.Random) -> tuple[list[np.ndarray], list[str]]:
     np_rng = np.random.default_rng(rng.randrange(1 << 30))
     features, labels = [], []
@@ -52,11 +60,7 @@ def _samples(font_file: Path, count: int, rng: random.Random) -> tuple[list[np.n
             text = "".join(rng.choice(DIGITS) for _ in range(rng.randint(1, 5)))
         else:
             text = "".join(rng.choice(OTHER_GLYPHS) for _ in range(rng.randint(1, 4)))
-        left, top, right, bottom = font.getbbox(text)
-        pad = 12
-        strip = Image.new("L", (right - left + 2 * pad, bottom - top + 2 * pad), 255)
-        ImageDraw.Draw(strip).text((pad - left, pad - top), text, font=font, fill=0)
-        found = glyphs(np.asarray(_degraded(strip, rng, np_rng)) < 128)
+        found = glyphs(np.asarray(_degraded(render(text, font), rng, np_rng)) < 128)
         if len(found) != len(text):
             continue  # glyphs that touch or fall apart: no clean labels
         for glyph, char in zip(found, text):

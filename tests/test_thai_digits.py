@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageFont
 from pdf_factory import font_path, make_scanned_pdf
 
 from classifiers.fiscal_year import read_fiscal_year
@@ -13,10 +13,7 @@ from models import build_thai_digits
 
 def _rendered(text: str, font: str = "Laksaman", pixels: int = 60) -> np.ndarray:
     face = ImageFont.truetype(str(font_path(font)), size=pixels)
-    left, top, right, bottom = face.getbbox(text)
-    strip = Image.new("L", (right - left + 20, bottom - top + 20), 255)
-    ImageDraw.Draw(strip).text((10 - left, 10 - top), text, font=face, fill=0)
-    return np.asarray(strip) < 128
+    return np.asarray(build_thai_digits.render(text, face, pad=10)) < 128
 
 
 def test_the_reader_reads_digits_and_refuses_letters():
