@@ -22,13 +22,21 @@ _YEAR = r"(\d{4}|\d{2})(?!\d)"
 _ERA = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?|(?:[a-z]{1,2}\s?[.,]\s?){1,2})?"
 _SPAN_TAIL = rf"(?:\s*(?:[-–—]|ถึง)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d))?"
 _STATED = re.compile(rf"(?:ปีงบประมาณ|ปีงบฯ|ปีงบ\.?|fiscal year|fy)\s*{_ERA}{_YEAR}{_SPAN_TAIL}")
-_ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
+_ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d){_SPAN_TAIL}")
+# "แผนปฏิบัติการ ปี 2565" near the title names the year, though less surely than a plan's
+# own span or a month; "ในปี 2564" in the body is as often last year's comparison. Two
+# digits after a bare ปี are as often an age as a year.
+_YEAR_WORD = re.compile(rf"ปี\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
+# Quarters are fiscal quarters: "ไตรมาส 2/2565" is January–March of fiscal year 2565.
+_QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|ไตรมาสที|Q)\s*[1-4](?:\s*[-–]\s*[1-4])?\s*/\s*(\d{4}|\d{2})(?!\d)", re.I)
 _ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
-_CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|พระราชกฤษฎีกา|รัฐธรรมนูญ|ประมวล)[^\d]{0,80}$")
+_CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|พระราชกฤษฎีกา|รัฐธรรมนูญ|ประมวล)(?:[^\d]|ฉบับที่\s*\d+){0,80}$")
 _THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
 _BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
 _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\s*ณ\s*วันที่\s*$")
 _PERIOD_CUE = re.compile(r"(?:ระหว่าง|ตั้งแต่|รอบ|ประจำเดือน|ประจําเดือน|เดือน|ไตรมาส|งวด|ห้วง|ช่วง)\S*\s*(?:วันที่)?\s*$")
+# "1 - 31 มีนาคม 2565": the whole month, a period, not the day it was signed.
+_DAY_RANGE = re.compile(r"(?<!\d)[0-3]?\d\s*[-–—]\s*$")
 _SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ลงวันที่|วันที่พิมพ์|พิมพ์เมื่อ)\s*(?:ณ\s*)?(?:วันที่)?\s*$")
 
 # Ranks of evidence, and the confidence of a reading when all evidence agrees with it.
@@ -46,6 +54,9 @@ OCR_THAI_DIGITS_FACTOR = 0.5
 _THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 _PRINT_STAMP = re.compile(r"\s*[0-2]?\d:[0-5]\d(?!\d)")
 _BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
+# A plausible year of these documents, not an amount or a count ("2560 บาท", "2565 ราย").
+_BARE_YEAR = re.compile(r"(?<![\d,.])(25[5-7]\d)(?![\d,])(?!\s*(?:บาท|ราย|คน|แห่ง|ครั้ง|เรื่อง|ชิ้น|หน่วย(?!งาน)|เล่ม|%|ตร|กม|ม\.))")
+BARE_YEAR_CONFIDENCE = 0.3
 _TITLE_CHARS = 600
 _SPAN_HEAD_CHARS = 300
 _MAX_SPAN = 10
@@ -79,7 +90,7 @@ def _position_weight(page: int, pos: int) -> float:
 
 def _date_rank(text: str, d: DateMention) -> int:
     before = text[max(0, d.start - 40): d.start]
-    if d.is_range or _AS_OF.search(before):
+    if d.is_range or _AS_OF.search(before) or _DAY_RANGE.search(before):
         return PERIOD
     if _SIGNED.search(before):
         return DATED
@@ -120,7 +131,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
     text = _join_thai(page_text)
     found: list[Evidence] = []
     covered: list[tuple[int, int]] = []
-    _stated(text, page, found, covered, ((STATED, _STATED), (PERIOD, _ANNUAL)))
+    _stated(text, page, found, covered, ((STATED, _STATED), (PERIOD, _ANNUAL), (PERIOD, _QUARTER)))
     for d in find_dates(text):
         if any(s <= d.start < e for s, e in covered):
             continue
@@ -129,6 +140,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
         found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text))
+    _stated(text, page, found, covered, ((DATED, _YEAR_WORD),))
     # "พ.ศ. 2560" alone is as often a law's year as the document's: the weakest evidence.
     _stated(text, page, found, covered, ((DATED, _ERA_YEAR),), weight=0.5)
     for m in _BARE_SPAN.finditer(text):
@@ -157,9 +169,10 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in covered):
                 continue
-            if pattern is _ERA_YEAR and _CITATION.search(text[max(0, m.start() - 80): m.start()]):
+            if pattern in (_ERA_YEAR, _YEAR_WORD) and _CITATION.search(text[max(0, m.start() - 80): m.start()]):
                 continue  # the year a law was enacted, not the document's
-            span = _span(to_be(int(m.group(1)), two_digit_ok=pattern is _STATED), m.group(2))
+            last = m.group(2) if pattern.groups > 1 else None
+            span = _span(to_be(int(m.group(1)), two_digit_ok=pattern in (_STATED, _ANNUAL, _QUARTER)), last)
             if span is None:
                 continue
             covered.append((m.start(), m.end()))
@@ -167,9 +180,22 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
                 r = _span_rank(page, m.start())
             elif pattern is _ANNUAL and _in_title(page, m.start()):
                 r = STATED  # "รายงาน… ประจำปี ๒๕๖๕" in the title names the fiscal year
+            elif pattern is _YEAR_WORD and _in_title(page, m.start()):
+                r = MONTH
             else:
                 r = rank
             found.append(Evidence(r, span[0], span[1], weight * _position_weight(page, m.start()), m.group(0)))
+
+
+def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
+    """A year written with no word that says what it is ("แผน 2566", "ที่ 45/2565"): worth
+    proposing to a person, never worth filing on, and no reason to say there is no year."""
+    for page in pages:
+        text = _join_thai(page)
+        for m in _BARE_YEAR.finditer(text):
+            if not _CITATION.search(text[max(0, m.start() - 80): m.start()]):
+                return FiscalYearReading(int(m.group(1)), None, BARE_YEAR_CONFIDENCE, m.group(0).strip())
+    return None
 
 
 def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] = ()) -> FiscalYearReading:
@@ -177,6 +203,9 @@ def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] =
     0-based numbers of pages whose OCR'd Thai digits could not be confirmed."""
     evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, i in unsure_digit_pages)]
     if not evidence:
+        bare = _bare_year(pages)
+        if bare is not None:
+            return bare
         # No year anywhere: structure charts, contact pages. "None" is then usually right,
         # unless OCR may have garbled a year beyond recognition.
         garbled = any(_THAI_DIGIT.search(pages[i]) or _BE_NUMBER.search(pages[i])

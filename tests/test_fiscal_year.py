@@ -21,6 +21,11 @@ from classifiers.fiscal_year import read_fiscal_year
         (["โครงสร้างการแบ่งส่วนราชการ สำนักงานเขตบางรัก"], None, None),
         (["ป ีงบประมาณ ๒๕๗๐"], 2570, None),  # a stray space inside a word
         (["ให้ไว้ ณ วันที่ 3 กรกฎาคม พ .ศ. 2567"], 2567, None),
+        (["แผนปฏิบัติการป้องกันการทุจริต ปี ๒๕๖๖"], 2566, None),
+        (["นโยบายไม่รับของขวัญ ประจำปี 66"], 2566, None),
+        (["รายงานสถิติการให้บริการ ไตรมาส 2/2565"], 2565, None),
+        (["สถิติเรื่องร้องเรียน (ไตรมาส 1-2/65)"], 2565, None),
+        (["รายงานการจัดซื้อจัดจ้าง 1 - 31 ตุลาคม 2564\nลงวันที่ 5 พฤศจิกายน 2564"], 2565, None),
     ],
 )
 def test_readings(pages, year, end):
@@ -94,3 +99,18 @@ def test_a_plans_span_on_its_first_pages_beats_a_year_stated_in_passing_later():
              + "การพัฒนาท้องถิ่นอย่างยั่งยืน " * 30] + ["รายละเอียดโครงการ"] * 11 + ["อ้างอิงงบประมาณ ปีงบประมาณ 2548"]
     r = read_fiscal_year(pages)
     assert (r.fiscal_year, r.fiscal_year_end) == (2551, 2555)
+
+
+def test_a_year_in_the_body_does_not_outweigh_the_plans_span():
+    page = ("แผนยุทธศาสตร์ ระยะ ๕ ปี (พ.ศ. ๒๕๖๑ - ๒๕๖๕)\nเป้าหมายภายในปี ๒๕๖๕ ประชาชนได้รับบริการ"
+            "ครบถ้วน และภายในปี ๒๕๖๕ ทุกชุมชนมีแผนของตนเอง")
+    assert (read_fiscal_year([page]).fiscal_year, read_fiscal_year([page]).fiscal_year_end) == (2561, 2565)
+
+
+def test_a_bare_year_is_proposed_for_review_not_ignored():
+    r = read_fiscal_year(["แผนการจัดซื้อจัดจ้าง 2566\nหน่วยงาน สำนักงานเขตบางรัก"])
+    assert r.fiscal_year == 2566 and r.evidence == "2566"
+    assert r.confidence < 0.5
+    # An amount is not a year, and a law's year is not the document's.
+    assert read_fiscal_year(["ค่าวัสดุ 2560 บาท"]).fiscal_year is None
+    assert read_fiscal_year(["พระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล (ฉบับที่ 7) 2562"]).fiscal_year is None
