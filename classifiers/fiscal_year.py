@@ -54,8 +54,9 @@ OCR_THAI_DIGITS_FACTOR = 0.5
 _THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 _PRINT_STAMP = re.compile(r"\s*[0-2]?\d:[0-5]\d(?!\d)")
 _BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
-# A plausible year of these documents, not an amount or a count ("2560 บาท", "2565 ราย").
-_BARE_YEAR = re.compile(r"(?<![\d,.])(25[5-7]\d)(?![\d,])(?!\s*(?:บาท|ราย|คน|แห่ง|ครั้ง|เรื่อง|ชิ้น|หน่วย(?!งาน)|เล่ม|%|ตร|กม|ม\.))")
+# A plausible year of these documents, not an amount, a count or part of a phone number
+# ("2560 บาท", "2565 ราย", "0 2565 1234").
+_BARE_YEAR = re.compile(r"(?<![\d,./])(?<!\d\s)(25[5-7]\d)(?![\d,]|\s?\d)(?!\s*(?:บาท|ราย|คน|แห่ง|ครั้ง|เรื่อง|ชิ้น|หน่วย(?!งาน)|เล่ม|%|ตร|กม|ม\.))")
 BARE_YEAR_CONFIDENCE = 0.3
 _TITLE_CHARS = 600
 _SPAN_HEAD_CHARS = 300
@@ -188,14 +189,19 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
 
 
 def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
-    """A year written with no word that says what it is ("แผน 2566", "ที่ 45/2565"): worth
-    proposing to a person, never worth filing on, and no reason to say there is no year."""
+    """One year written with no word that says what it is ("แผน 2566", "ที่ 45/2565"):
+    worth proposing to a person, never worth filing on, and no reason to say there is no
+    year. Several different ones are a table of laws or a history, not the document's year."""
+    found: dict[int, str] = {}
     for page in pages:
         text = _join_thai(page)
         for m in _BARE_YEAR.finditer(text):
             if not _CITATION.search(text[max(0, m.start() - 80): m.start()]):
-                return FiscalYearReading(int(m.group(1)), None, BARE_YEAR_CONFIDENCE, m.group(0).strip())
-    return None
+                found.setdefault(int(m.group(1)), m.group(0).strip())
+    if len(found) != 1:
+        return None
+    (year, text), = found.items()
+    return FiscalYearReading(year, None, BARE_YEAR_CONFIDENCE, text)
 
 
 def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] = ()) -> FiscalYearReading:

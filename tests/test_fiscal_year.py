@@ -113,4 +113,8 @@ def test_a_bare_year_is_proposed_for_review_not_ignored():
     assert r.confidence < 0.5
     # An amount is not a year, and a law's year is not the document's.
     assert read_fiscal_year(["ค่าวัสดุ 2560 บาท"]).fiscal_year is None
+    assert read_fiscal_year(["ติดต่อ โทร. 0 2565 1234"]).fiscal_year is None
+    # A table of laws with the year each was enacted names no year of its own.
+    assert read_fiscal_year(["ชื่อกฎหมาย | ปีที่ประกาศ\nกฎหมายว่าด้วยการอำนวยความสะดวก | 2558\n"
+                             "กฎหมายว่าด้วยการบริหารงานบุคคล | 2554"]).fiscal_year is None
     assert read_fiscal_year(["พระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล (ฉบับที่ 7) 2562"]).fiscal_year is None
