@@ -22,6 +22,8 @@ YEARS = range(2560, 2571)
 MONTHS_FULL = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
 MONTHS_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
+# Share of non-items that are about an item without being it.
+LOOK_ALIKE_SHARE = 0.3
 _UNINFORMATIVE_NAMES = ["scan{n:04d}.pdf", "เอกสาร ({n}).pdf", "doc{n}.pdf", "IMG_{n:04d}.pdf", "file-{n}.pdf",
                         "ไฟล์แนบ{n}.pdf", "{n}.pdf", "download ({n}).pdf", "ita_{n}.pdf", "new doc {n}.pdf"]
 
@@ -99,14 +101,26 @@ class CorpusGenerator:
         rng = self.rng
         self.counter += 1
         if rng.random() < self.none_share:
-            key = rng.choice(list(self.data["non_items"]))
-            spec, item = self.data["non_items"][key], None
+            spec, item = (self._look_alike() if rng.random() < LOOK_ALIKE_SHARE
+                          else self.data["non_items"][rng.choice(list(self.data["non_items"]))]), None
         elif rng.random() < 0.03:
             spec, item = {**self.data["news_distractor"], "period": "dated"}, "O7"
         else:
             item = rng.choice(self.codes)
             spec = self.data["items"][item]
         return self._compose(item, spec)
+
+    def _look_alike(self) -> dict:
+        """A non-item about an item: the order appointing the team that writes the plan, the
+        minutes of the meeting on it, a training certificate, a blank form for it."""
+        rng, data = self.rng, self.data["look_alikes"]
+        kind = rng.choice(list(data["frames"]))
+        item = rng.choice(data["items"])
+        topics = [self.taxonomy.get(item).title] + _family(self.data["items"][item]["titles"], self.split)
+        topic = topics[0] if rng.random() < 0.5 else rng.choice(topics)
+        title = rng.choice(_family(data["frames"][kind], self.split)).format(topic=topic)
+        sentences = self.data["non_items"][kind]["sentences"]
+        return {"titles": [title], "sentences": sentences, "period": "dated"}
 
     def _period(self, kind: str) -> str:
         """Plans that are as often multi-year as annual, reports as often half-yearly."""
