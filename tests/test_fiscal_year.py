@@ -54,6 +54,9 @@ def test_title_beats_a_quoted_year_on_a_later_page():
 def test_law_year_is_not_the_documents_year():
     r = read_fiscal_year(["กฎหมายที่เกี่ยวข้อง\nพระราชบัญญัติการจัดซื้อจัดจ้างและการบริหารพัสดุภาครัฐ พ.ศ. 2560"])
     assert r.fiscal_year is None
+    page = ("๑ | พระราชบัญญัติเทศบาล พ.ศ. ๒๔๙๖ และที่แก้ไขเพิ่มเติมถึง (ฉบับที่ ๑๔) พ.ศ. ๒๕๖๒ | PDF\n"
+            "๒ | เทศบัญญัติ เรื่อง ตลาด พ.ศ. ๒๕๖๐ | PDF\nปรับปรุงล่าสุด ๒๐ ธ.ค. ๒๕๖๔")
+    assert read_fiscal_year([page]).fiscal_year == 2565  # the page's own date, not the laws'
 
 
 def test_evidence_is_kept():
