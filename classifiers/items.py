@@ -178,6 +178,24 @@ class HintFeatures(BaseEstimator, TransformerMixin):
         return sparse.csr_matrix(np.asarray(rows, dtype=np.float32))
 
 
+# Blank forms and the reports made from them share their words ("แบบสอบถามความพึงพอใจ"):
+# what tells them apart is boxes and dotted lines to fill in, against figures.
+_BLANKS = re.compile(r"☐|□|○|\[\]|\(\)|\.{5,}|_{4,}|…{2,}|\|\|")
+_FIGURES = re.compile(r"\d+\.\d+|\d+%|ร้อยละ\d")
+
+
+class FormFeatures(BaseEstimator, TransformerMixin):
+    """How much of the body is left to fill in and how much is results."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        rows = [[np.log1p(len(_BLANKS.findall(f.body_text))) / 3.0, np.log1p(len(_FIGURES.findall(f.body_text))) / 3.0]
+                for f in X]
+        return sparse.csr_matrix(np.asarray(rows, dtype=np.float32))
+
+
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
@@ -209,11 +227,12 @@ def build_pipeline(taxonomy: str = "ita2565", n_jobs: int = 2, alpha: float = 5e
             ("filename", _chars_vectorizer("filename", 1500, (2, 4))),
             ("title_hints", HintFeatures("head_text", taxonomy)),
             ("body_hints", HintFeatures("body_text", taxonomy)),
+            ("form", FormFeatures()),
         ],
         transformer_weights={"head_words": 1.2, "body_words": 0.8, "head_chars": 1.2, "body_chars": 0.8,
                              "filename": 0.25, "title_hints": 2.0,
                              # Running text names other items too ("ตามอำนาจหน้าที่"): a weak cue.
-                             "body_hints": 0.3},
+                             "body_hints": 0.3, "form": 1.0},
     )
     # Sigmoids fitted by cross-validation put the one-vs-rest scores on one scale.
     classifier = CalibratedClassifierCV(

@@ -137,3 +137,14 @@ def test_a_foreword_or_chapter_one_is_not_the_title():
         fields = document_fields([front, title + "\nวัตถุประสงค์ของแผน"], "")
         assert fields.head_text.startswith("แผนปฏิบัติการป้องกันการทุจริต"), front
     assert document_fields([title], "").head_text.startswith("แผนปฏิบัติการ")
+
+
+def test_a_blank_form_and_the_report_made_from_it_differ_in_form_features():
+    from classifiers.items import FormFeatures, document_fields
+
+    blank = ("แบบสอบถามความพึงพอใจของผู้รับบริการ\n1. เพศ [ ] ชาย [ ] หญิง\n"
+             "ประเด็น | 5 | 4 | 3 | 2 | 1\n1. ขั้นตอนการให้บริการไม่ยุ่งยาก | | | | |\nข้อเสนอแนะ ....................")
+    report = ("รายงานผลการสำรวจความพึงพอใจของผู้รับบริการ\nผู้ตอบแบบสอบถาม 400 ราย\n"
+              "ประเด็น | ค่าเฉลี่ย | ร้อยละ\nขั้นตอนการให้บริการ | 4.52 | 90.40\nภาพรวม | 4.47 | 89.40")
+    (blank_row, report_row) = FormFeatures().transform([document_fields([t], "") for t in (blank, report)]).toarray()
+    assert blank_row[0] > report_row[0] and report_row[1] > blank_row[1]
