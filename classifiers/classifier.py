@@ -30,7 +30,10 @@ class DocumentClassifier:
                     compress=3)
 
     def predict_items(self, docs: Sequence[tuple[Sequence[str], str]]) -> list[ItemPrediction]:
-        proba = self.model.predict_proba(list(docs))
+        return self.predictions(self.model.predict_proba(list(docs)))
+
+    def predictions(self, proba: np.ndarray) -> list[ItemPrediction]:
+        """The top three items of each row of the model's probabilities."""
         classes = self.model.classes_
         out = []
         for row in proba:

@@ -49,6 +49,10 @@ _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
 # outvoted by a year stated in passing on page 13.
 RANK_FACTOR = 3.0
 NO_EVIDENCE_CONFIDENCE = 0.9
+# Readings below this are guesses for a person to confirm (a bare year, Thai digits OCR
+# could not confirm, dates that disagree), whatever generated validation documents, which
+# have none of these, would allow.
+GUESS_BELOW = 0.5
 # Tesseract reads about half of all Thai digits wrong (๖ as ๒ or ๐, ๔ ๘ ๙ as ๕: measured
 # on eight TLWG fonts). Where the digit reader could not confirm them, a year read in
 # Thai digits is a guess worth showing a person, not filing on.

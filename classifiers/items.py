@@ -256,7 +256,11 @@ class Sharpened(BaseEstimator, ClassifierMixin):
         self.estimator = estimator
 
     def fit(self, X, y: Sequence[str]):
-        logp = np.log(np.clip(self.estimator.predict_proba(X), 1e-9, 1.0))
+        return self.fit_proba(self.estimator.predict_proba(X), y)
+
+    def fit_proba(self, proba: np.ndarray, y: Sequence[str]) -> "Sharpened":
+        """Fit on the estimator's probabilities for ``y``'s documents, already computed."""
+        logp = np.log(np.clip(proba, 1e-9, 1.0))
         self.classes_ = self.estimator.classes_
         index = {c: i for i, c in enumerate(self.classes_)}
         target = np.array([index[label] for label in y])
@@ -269,18 +273,17 @@ class Sharpened(BaseEstimator, ClassifierMixin):
         self.temperature_ = float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method="bounded").x))
         return self
 
-    def predict_proba(self, X) -> np.ndarray:
-        z = np.log(np.clip(self.estimator.predict_proba(X), 1e-9, 1.0)) / self.temperature_
+    def sharpen(self, proba: np.ndarray) -> np.ndarray:
+        z = np.log(np.clip(proba, 1e-9, 1.0)) / self.temperature_
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
 
+    def predict_proba(self, X) -> np.ndarray:
+        return self.sharpen(self.estimator.predict_proba(X))
+
     def predict(self, X) -> np.ndarray:
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-
-def calibrate(pipeline: Pipeline, X, y: Sequence[str]) -> Sharpened:
-    return Sharpened(pipeline).fit(X, y)
 
 
 def shrink(pipeline: Pipeline) -> Pipeline:

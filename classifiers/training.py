@@ -12,8 +12,8 @@ import numpy as np
 from classifiers import corpus
 from classifiers.classifier import DocumentClassifier
 from classifiers.documents import LabelledDocument
-from classifiers.fiscal_year import read_fiscal_year
-from classifiers.items import build_pipeline, calibrate, labels_for, shrink
+from classifiers.fiscal_year import GUESS_BELOW, read_fiscal_year
+from classifiers.items import Sharpened, build_pipeline, labels_for, shrink
 from classifiers.thresholds import choose_thresholds
 
 BOOTSTRAP_SEED = 2565
@@ -39,21 +39,24 @@ def train_item_model(extra: Sequence[LabelledDocument], out_path: Path, *, size:
     start = time.time()
     bootstrap = corpus.generate(size, seed=seed, split="train", taxonomy=taxonomy)
     validation = corpus.generate(validation_size, seed=seed + 1, split="eval", taxonomy=taxonomy)
-    calibration_set, threshold_set = validation[: validation_size // 2], validation[validation_size // 2:]
 
     docs = list(bootstrap) + list(extra)
     weights = np.concatenate([np.ones(len(bootstrap)), np.full(len(extra), EXTRA_WEIGHT)])
     pipeline = build_pipeline(taxonomy, seed=seed)
     pipeline.fit(_rows(docs), labels_for([d.item for d in docs]), classifier__sample_weight=weights)
     shrink(pipeline)
-    model = calibrate(pipeline, _rows(calibration_set), labels_for([d.item for d in calibration_set]))
-
+    # One pass over the validation documents fits the temperature and chooses the
+    # thresholds: one number cannot learn 3,000 documents, and the thresholds, set by the
+    # few documents that are wrong, need every document there is.
+    raw = pipeline.predict_proba(_rows(validation))
+    model = Sharpened(pipeline).fit_proba(raw, labels_for([d.item for d in validation]))
     classifier = DocumentClassifier(model, {"item": 1.01, "fiscal_year": 1.01})
-    predictions = classifier.predict_items(_rows(threshold_set))
-    readings = [read_fiscal_year(d.pages) for d in threshold_set]
+    predictions = classifier.predictions(model.sharpen(raw))
+    readings = [read_fiscal_year(d.pages) for d in validation]
     correct = [p.item == d.item and fiscal_year_right(d, r.fiscal_year, r.fiscal_year_end)
-               for p, r, d in zip(predictions, readings, threshold_set)]
-    chosen = choose_thresholds([p.confidence for p in predictions], [r.confidence for r in readings], correct)
+               for p, r, d in zip(predictions, readings, validation)]
+    chosen = choose_thresholds([p.confidence for p in predictions], [r.confidence for r in readings], correct,
+                               fy_floor=GUESS_BELOW)
     classifier.thresholds = {"item": chosen["item"], "fiscal_year": chosen["fiscal_year"]}
     seconds = round(time.time() - start, 1)
     counts = Counter(d.item or "none" for d in docs)

@@ -148,3 +148,17 @@ def test_a_blank_form_and_the_report_made_from_it_differ_in_form_features():
               "ประเด็น | ค่าเฉลี่ย | ร้อยละ\nขั้นตอนการให้บริการ | 4.52 | 90.40\nภาพรวม | 4.47 | 89.40")
     (blank_row, report_row) = FormFeatures().transform([document_fields([t], "") for t in (blank, report)]).toarray()
     assert blank_row[0] > report_row[0] and report_row[1] > blank_row[1]
+
+
+def test_thresholds_file_the_most_at_the_target_and_never_file_a_guessed_year():
+    from classifiers.thresholds import choose_thresholds
+
+    # 100 sure and right, 40 less sure of the item and a quarter of them wrong, and 30
+    # right whose year was only a guess (0.3): generated documents make guesses look safe.
+    item = [0.99] * 100 + [0.8] * 40 + [0.99] * 30
+    year = [0.97] * 140 + [0.3] * 30
+    right = [True] * 100 + [True, True, True, False] * 10 + [True] * 30
+    chosen = choose_thresholds(item, year, right, target=0.99, fy_floor=0.5)
+    assert chosen["item"] > 0.8 and chosen["fiscal_year"] >= 0.5
+    assert chosen["coverage"] == 100 / 170 and chosen["precision"] == 1.0
+    assert choose_thresholds(item, year, right, target=0.99)["fiscal_year"] <= 0.3
