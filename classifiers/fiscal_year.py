@@ -62,7 +62,8 @@ _PRINT_STAMP = re.compile(r"\s*[0-2]?\d:[0-5]\d(?!\d)")
 _BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
 # A plausible year of these documents, not an amount, a count or part of a phone number
 # ("2560 บาท", "2565 ราย", "0 2565 1234").
-_BARE_YEAR = re.compile(r"(?<![\d,./])(?<!\d\s)(25[5-7]\d)(?![\d,]|\s?\d)(?!\s*(?:บาท|ราย|คน|แห่ง|ครั้ง|เรื่อง|ชิ้น|หน่วย(?!งาน)|เล่ม|%|ตร|กม|ม\.))")
+_BARE_YEAR = re.compile(r"(?<![\d,./])(?<!\d\s)(25[5-7]\d)(?![\d,]|\s?\d)"
+                        r"(?!\s*(?:บาท|ราย|คน|แห่ง|ครั้ง|เรื่อง|ชิ้น|หน่วย(?!งาน)|เล่ม|%|ตร|กม|ม\.))")
 BARE_YEAR_CONFIDENCE = 0.3
 _TITLE_CHARS = 600
 _SPAN_HEAD_CHARS = 300
