@@ -12,6 +12,7 @@ import json
 import random
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 from classifiers.documents import LabelledDocument
@@ -34,11 +35,29 @@ def corpus_data(taxonomy: str = "ita2565") -> dict:
         return json.load(f)
 
 
+def _written_path(taxonomy: str) -> Path:
+    return DATA_DIR / f"written_{taxonomy}.json"
+
+
+def written_documents(taxonomy: str = "ita2565") -> list[LabelledDocument]:
+    """Whole documents written by hand for training, with their labels: the layouts and
+    the way parts of a document go together, which phrase data cannot give."""
+    path = _written_path(taxonomy)
+    if not path.exists():
+        return []
+    with open(path, encoding="utf-8") as f:
+        return [LabelledDocument(tuple(d["pages"]), d["filename"], d["item"], d["fiscal_year"], d["fiscal_year_end"])
+                for d in json.load(f)]
+
+
 def fingerprint(taxonomy: str = "ita2565") -> str:
-    """Hash of the phrase data and this generator: a model's recipe identity."""
+    """Hash of the phrase data, the written documents and this generator: a model's
+    recipe identity."""
     h = hashlib.sha256()
     h.update((DATA_DIR / f"corpus_{taxonomy}.json").read_bytes())
     h.update((DATA_DIR / f"{taxonomy}.json").read_bytes())
+    if _written_path(taxonomy).exists():
+        h.update(_written_path(taxonomy).read_bytes())
     with open(__file__, "rb") as f:
         h.update(f.read())
     return h.hexdigest()[:16]

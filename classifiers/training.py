@@ -1,5 +1,5 @@
-"""Training the item model: bootstrap corpus + confirmed documents, then calibration and
-filing thresholds on held-out phrasings."""
+"""Training the item model: bootstrap corpus, documents written by hand and the home's
+confirmed documents, then calibration and filing thresholds on held-out phrasings."""
 from __future__ import annotations
 
 import time
@@ -22,6 +22,9 @@ VALIDATION_SIZE = 3000
 # A confirmed document counts like this many generated ones: one correction in review
 # must move the decision for documents like it.
 EXTRA_WEIGHT = 30.0
+# A document written by hand counts like this many generated ones: each is one of a
+# kind, where the generator repeats its phrases across thousands.
+WRITTEN_WEIGHT = 5.0
 
 
 def _rows(docs: Sequence[LabelledDocument]) -> list[tuple[list[str], str]]:
@@ -40,8 +43,10 @@ def train_item_model(extra: Sequence[LabelledDocument], out_path: Path, *, size:
     bootstrap = corpus.generate(size, seed=seed, split="train", taxonomy=taxonomy)
     validation = corpus.generate(validation_size, seed=seed + 1, split="eval", taxonomy=taxonomy)
 
-    docs = list(bootstrap) + list(extra)
-    weights = np.concatenate([np.ones(len(bootstrap)), np.full(len(extra), EXTRA_WEIGHT)])
+    written = corpus.written_documents(taxonomy)
+    docs = list(bootstrap) + written + list(extra)
+    weights = np.concatenate([np.ones(len(bootstrap)), np.full(len(written), WRITTEN_WEIGHT),
+                              np.full(len(extra), EXTRA_WEIGHT)])
     pipeline = build_pipeline(taxonomy, seed=seed)
     pipeline.fit(_rows(docs), labels_for([d.item for d in docs]), classifier__sample_weight=weights)
     shrink(pipeline)
@@ -66,6 +71,7 @@ def train_item_model(extra: Sequence[LabelledDocument], out_path: Path, *, size:
         "bootstrap": {"size": size, "seed": seed, "split": "train"},
         "validation": {"size": validation_size, "seed": seed + 1, "split": "eval",
                        "filed_share": round(chosen["coverage"], 4), "filed_precision": round(chosen["precision"], 4)},
+        "written": {"documents": len(written), "weight": WRITTEN_WEIGHT},
         "extra_documents": len(extra),
         "extra_weight": EXTRA_WEIGHT,
         "thresholds": classifier.thresholds,
@@ -75,6 +81,7 @@ def train_item_model(extra: Sequence[LabelledDocument], out_path: Path, *, size:
     return {
         "documents": len(docs),
         "bootstrap_documents": len(bootstrap),
+        "written_documents": len(written),
         "confirmed_documents": len(extra),
         "confirmed_per_item": dict(sorted(Counter(d.item or "none" for d in extra).items())),
         "per_item": dict(sorted(counts.items(), key=lambda kv: (kv[0] == "none", len(kv[0]), kv[0]))),

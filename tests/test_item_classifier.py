@@ -8,14 +8,15 @@ from classifiers.corpus import generate
 
 SMALL = {"size": 1500, "validation_size": 600}
 
-# A kind of document the generator never writes: a person files it under O33 in review.
+# A kind of document neither the generator nor the written documents cover: a person
+# files it under O33 in review.
 CONFIRMED = [
     LabelledDocument(
-        ("ขอขอบคุณอาสาสมัครพิทักษ์คลองที่ร่วมเก็บผักตบชวา ณ คลอง" + place + "\nกิจกรรมจิตอาสาพัฒนาคลอง ปีงบประมาณ 2565",),
-        f"thanks{i}.pdf", "O33", 2565)
-    for i, place in enumerate(["แสนแสบ", "ลาดพร้าว", "บางซื่อ", "เปรมประชากร", "ประเวศบุรีรมย์"])
+        ("บันทึกการปล่อยพันธุ์ปลานิลคืนสู่แหล่งน้ำสาธารณะ " + place + "\nร่วมกับประชาชนในพื้นที่ ปีงบประมาณ 2565",),
+        f"fish{i}.pdf", "O33", 2565)
+    for i, place in enumerate(["หนองหลวง", "บึงสีไฟ", "หนองบัว", "บึงกาญจนา", "หนองสนม"])
 ]
-SIMILAR = ["ขอขอบคุณอาสาสมัครพิทักษ์คลองที่ร่วมเก็บผักตบชวา ณ คลองบางลำพู\nกิจกรรมจิตอาสาพัฒนาคลอง ปีงบประมาณ 2566"]
+SIMILAR = ["บันทึกการปล่อยพันธุ์ปลานิลคืนสู่แหล่งน้ำสาธารณะ หนองใหญ่\nร่วมกับประชาชนในพื้นที่ ปีงบประมาณ 2566"]
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +28,9 @@ def baseline(tmp_path_factory):
 
 def test_summary_says_what_it_trained_on(baseline):
     _, summary = baseline
-    assert summary["documents"] == SMALL["size"]
-    assert sum(summary["per_item"].values()) == SMALL["size"]
+    assert summary["bootstrap_documents"] == SMALL["size"]
+    assert summary["documents"] == SMALL["size"] + summary["written_documents"]
+    assert sum(summary["per_item"].values()) == summary["documents"]
     assert summary["seconds"] > 0
     json.dumps(summary)
 
