@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         summary = train_item_model([], Path(tmp) / "bench.joblib", size=args.train_size)
     print(f"train: {summary['seconds']:.1f} s on {args.train_size} documents "
-          f"(+ {summary['documents'] - args.train_size} confirmed; includes generating the corpus, "
+          f"(+ {summary['written_documents']} written by hand; includes generating the corpus, "
           f"calibration and threshold search; {os.cpu_count()} CPUs)")
     return 0
 
