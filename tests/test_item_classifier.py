@@ -164,3 +164,14 @@ def test_thresholds_file_the_most_at_the_target_and_never_file_a_guessed_year():
     assert chosen["item"] > 0.8 and chosen["fiscal_year"] >= 0.5
     assert chosen["coverage"] == 100 / 170 and chosen["precision"] == 1.0
     assert choose_thresholds(item, year, right, target=0.99)["fiscal_year"] <= 0.3
+
+
+def test_the_written_training_documents_carry_labels_of_the_taxonomy():
+    from classifiers.corpus import written_documents
+    from classifiers.taxonomy import load_taxonomy
+
+    docs = written_documents()
+    codes = set(load_taxonomy().codes())
+    assert len(docs) > 100 and {d.item for d in docs} == codes | {None}
+    assert all(d.fiscal_year is None or 2550 <= d.fiscal_year <= 2580 for d in docs)
+    assert all(d.fiscal_year_end is None or d.fiscal_year < d.fiscal_year_end for d in docs)
