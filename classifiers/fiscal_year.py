@@ -80,6 +80,32 @@ class Evidence:
     unsure: bool = False  # read by OCR from Thai digits
 
 
+@dataclass(frozen=True)
+class _YearPattern:
+    """A way of writing a year, and how much a year written so says."""
+
+    pattern: re.Pattern  # group 1 the year, group 2 (if any) the last year of a span
+    rank: int
+    title_rank: int | None = None  # the rank near the title, where it differs
+    weight: float = 1.0
+    may_cite_law: bool = False  # the year may be a law's ("พ.ร.บ. … พ.ศ. 2560")
+
+
+# Read before the dates: what a document says its year is.
+_NAMED_YEARS = (
+    _YearPattern(_STATED, STATED),
+    # "รายงาน… ประจำปี ๒๕๖๕" in the title names the fiscal year.
+    _YearPattern(_ANNUAL, PERIOD, title_rank=STATED),
+    _YearPattern(_QUARTER, PERIOD),
+)
+# Read after the dates, on what they left.
+_LOOSE_YEARS = (
+    _YearPattern(_YEAR_WORD, DATED, title_rank=MONTH, may_cite_law=True),
+    # "พ.ศ. 2560" alone is as often a law's year as the document's: the weakest evidence.
+    _YearPattern(_ERA_YEAR, DATED, weight=0.5, may_cite_law=True),
+)
+
+
 def _span(first: int | None, last_raw: str | None) -> tuple[int, int | None] | None:
     if first is None:
         return None
@@ -139,7 +165,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
     text = _join_thai(page_text)
     found: list[Evidence] = []
     covered: list[tuple[int, int]] = []
-    _stated(text, page, found, covered, ((STATED, _STATED), (PERIOD, _ANNUAL), (PERIOD, _QUARTER)))
+    _stated(text, page, found, covered, _NAMED_YEARS)
     for d in find_dates(text):
         if any(s <= d.start < e for s, e in covered):
             continue
@@ -148,9 +174,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
         found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text))
-    _stated(text, page, found, covered, ((DATED, _YEAR_WORD),))
-    # "พ.ศ. 2560" alone is as often a law's year as the document's: the weakest evidence.
-    _stated(text, page, found, covered, ((DATED, _ERA_YEAR),), weight=0.5)
+    _stated(text, page, found, covered, _LOOSE_YEARS)
     for m in _BARE_SPAN.finditer(text):
         if any(s <= m.start() < e for s, e in covered):
             continue
@@ -171,28 +195,30 @@ def _span_rank(page: int, pos: int) -> int:
     return STATED if page == 0 and pos < _SPAN_HEAD_CHARS else PERIOD
 
 
+def _cites_law(text: str, pos: int) -> bool:
+    """Whether the year at ``pos`` is the year a law was enacted or amended."""
+    return bool(_CITATION.search(text[max(0, pos - 80): pos]))
+
+
 def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int, int]],
-            patterns: tuple[tuple[int, re.Pattern], ...], weight: float = 1.0) -> None:
-    for rank, pattern in patterns:
-        for m in pattern.finditer(text):
+            patterns: tuple[_YearPattern, ...]) -> None:
+    for kind in patterns:
+        for m in kind.pattern.finditer(text):
             if any(s <= m.start() < e for s, e in covered):
                 continue
-            if pattern in (_ERA_YEAR, _YEAR_WORD) and _CITATION.search(text[max(0, m.start() - 80): m.start()]):
-                continue  # the year a law was enacted, not the document's
-            last = m.group(2) if pattern.groups > 1 else None
-            span = _span(to_be(int(m.group(1)), two_digit_ok=pattern in (_STATED, _ANNUAL, _QUARTER)), last)
+            if kind.may_cite_law and _cites_law(text, m.start()):
+                continue
+            span = _span(to_be(int(m.group(1))), m.group(2) if kind.pattern.groups > 1 else None)
             if span is None:
                 continue
             covered.append((m.start(), m.end()))
             if span[1] is not None:
-                r = _span_rank(page, m.start())
-            elif pattern is _ANNUAL and _in_title(page, m.start()):
-                r = STATED  # "รายงาน… ประจำปี ๒๕๖๕" in the title names the fiscal year
-            elif pattern is _YEAR_WORD and _in_title(page, m.start()):
-                r = MONTH
+                rank = _span_rank(page, m.start())
+            elif kind.title_rank is not None and _in_title(page, m.start()):
+                rank = kind.title_rank
             else:
-                r = rank
-            found.append(Evidence(r, span[0], span[1], weight * _position_weight(page, m.start()), m.group(0)))
+                rank = kind.rank
+            found.append(Evidence(rank, span[0], span[1], kind.weight * _position_weight(page, m.start()), m.group(0)))
 
 
 def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
@@ -203,7 +229,7 @@ def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
     for page in pages:
         text = _join_thai(page)
         for m in _BARE_YEAR.finditer(text):
-            if not _CITATION.search(text[max(0, m.start() - 80): m.start()]):
+            if not _cites_law(text, m.start()):
                 found.setdefault(int(m.group(1)), m.group(0).strip())
     if len(found) != 1:
         return None

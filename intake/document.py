@@ -30,12 +30,7 @@ class ExtractedText:
 
     @property
     def ocr_pages(self) -> int:
-        return len(self.ocr_indexes)
-
-    @property
-    def ocr_indexes(self) -> frozenset[int]:
-        """0-based numbers of the pages read by OCR."""
-        return frozenset(i for i, page in enumerate(self.pages) if page.method == "ocr")
+        return sum(1 for page in self.pages if page.method == "ocr")
 
     @property
     def unsure_digit_indexes(self) -> frozenset[int]:
