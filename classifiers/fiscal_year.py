@@ -3,7 +3,8 @@
 Evidence is ranked before it is counted: a stated fiscal year ("ปีงบประมาณ พ.ศ. ๒๕๖๕")
 outweighs the period a report covers ("ข้อมูล ณ วันที่ 31 มีนาคม 2565", "ต.ค. 64 – มี.ค.
 65"), which outweighs month-and-year mentions, which outweigh any dated line (often the
-day it was signed, which can fall in the next fiscal year). Earlier text weighs more:
+day it was signed, which can fall in the next fiscal year), which outweighs the date of
+another document it cites ("ตามหนังสือ … ลงวันที่ …"). Earlier text weighs more:
 the title says what the document is about, page 40 quotes last year's figures.
 """
 from __future__ import annotations
@@ -39,11 +40,14 @@ _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\
 _PERIOD_CUE = re.compile(r"(?:ระหว่าง|ตั้งแต่|รอบ|ประจำเดือน|ประจําเดือน|เดือน|ไตรมาส|งวด|ห้วง|ช่วง)\S*\s*(?:วันที่)?\s*$")
 # "1 - 31 มีนาคม 2565": the whole month, a period, not the day it was signed.
 _DAY_RANGE = re.compile(r"(?<!\d)[0-3]?\d\s*[-–—]\s*$")
-_SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|ลงวันที่|วันที่พิมพ์|พิมพ์เมื่อ)\s*(?:ณ\s*)?(?:วันที่)?\s*$")
+_SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|วันที่พิมพ์|พิมพ์เมื่อ)\s*(?:ณ\s*)?(?:วันที่)?\s*$")
+# The date of another document: "ตามหนังสือ … ที่ มท 0808/ว 123 ลงวันที่ …", a cabinet
+# resolution, the day a law came into force. Often last year's; never the document's own.
+_CITED = re.compile(r"ลงวันที่\s*$|(?:มติ|ใช้บังคับ|ประกาศใช้|ราชกิจจานุเบกษา)[^\n]{0,40}เมื่อ\s*(?:วันที่)?\s*$")
 
 # Ranks of evidence, and the confidence of a reading when all evidence agrees with it.
-STATED, PERIOD, MONTH, DATED = 3, 2, 1, 0
-_CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6}
+STATED, PERIOD, MONTH, DATED, CITED = 3, 2, 1, 0, -1
+_CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6, CITED: 0.45}
 # Each rank outweighs the one below it this many times over, so that one stated year
 # decides against many signing dates, yet a plan's span on its first pages is not
 # outvoted by a year stated in passing on page 13.
@@ -124,6 +128,8 @@ def _position_weight(page: int, pos: int) -> float:
 
 def _date_rank(text: str, d: DateMention) -> int:
     before = text[max(0, d.start - 40): d.start]
+    if _CITED.search(before):
+        return CITED
     if d.is_range or _AS_OF.search(before) or _DAY_RANGE.search(before):
         return PERIOD
     if _SIGNED.search(before):

@@ -121,3 +121,13 @@ def test_a_bare_year_is_proposed_for_review_not_ignored():
     assert read_fiscal_year(["ชื่อกฎหมาย | ปีที่ประกาศ\nกฎหมายว่าด้วยการอำนวยความสะดวก | 2558\n"
                              "กฎหมายว่าด้วยการบริหารงานบุคคล | 2554"]).fiscal_year is None
     assert read_fiscal_year(["พระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล (ฉบับที่ 7) 2562"]).fiscal_year is None
+
+
+def test_the_date_of_a_cited_document_is_not_the_documents_own():
+    letter = ("ตามหนังสือกรมบัญชีกลาง ด่วนที่สุด ที่ กค 0405.2/ว 119 ลงวันที่ 7 มีนาคม 2561 "
+              "ได้กำหนดแนวทางการเผยแพร่ข้อมูล\nจึงเรียนมาเพื่อโปรดทราบ\n5 มกราคม 2565")
+    r = read_fiscal_year([letter])
+    assert r.fiscal_year == 2565 and r.confidence >= 0.5
+    # Dated only by what it cites: a guess for a person, not a year to file under.
+    cited_only = read_fiscal_year(["ตามมติคณะรัฐมนตรีเมื่อวันที่ 5 ธันวาคม 2560 ให้หน่วยงานของรัฐดำเนินการ"])
+    assert cited_only.fiscal_year == 2561 and cited_only.confidence < 0.5
