@@ -25,6 +25,7 @@ import pdfplumber  # noqa: E402
 import pypdfium2 as pdfium  # noqa: E402
 from pdf_factory import make_pua_pdf, make_sara_am_broken_pdf, make_scanned_pdf, make_text_pdf  # noqa: E402
 
+from classifiers.text import thai_digits  # noqa: E402
 from intake.extract import ExtractionLimits, extract_text  # noqa: E402
 from intake import ocr  # noqa: E402
 from intake.ocr import ocr_pages  # noqa: E402
@@ -142,7 +143,6 @@ def thai_digit_figures(folder: Path) -> None:
     from collections import Counter
 
     rng = random.Random(11)
-    digits = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
     found = {"tesseract": 0, "reader": 0, "wrong_on_confirmed": 0}
     total, pages, sure = 0, 0, 0
     for font in DIGIT_FONTS:
@@ -150,7 +150,7 @@ def thai_digit_figures(folder: Path) -> None:
             lines = []
             for _ in range(6):
                 year, day = rng.randint(2558, 2570), rng.randint(1, 31)
-                lines.append(f"ประจำปีงบประมาณ พ.ศ. {year} ณ วันที่ {day} {rng.choice(MONTHS)} {year - 1}".translate(digits))
+                lines.append(thai_digits(f"ประจำปีงบประมาณ พ.ศ. {year} ณ วันที่ {day} {rng.choice(MONTHS)} {year - 1}"))
             path = make_scanned_pdf(folder / f"digits-{font}-{size}.pdf", ["\n".join(lines)], font=font, size=size,
                                     seed=rng.randrange(1000), rotate_degrees=rng.uniform(-1, 1), noise=0.01)
             document = pdfium.PdfDocument(str(path))

@@ -17,8 +17,8 @@ from typing import Sequence
 
 from classifiers.documents import LabelledDocument
 from classifiers.taxonomy import DATA_DIR, load_taxonomy
+from classifiers.text import thai_digits
 
-_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 YEARS = range(2560, 2571)
 MONTHS_FULL = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
@@ -438,7 +438,7 @@ class CorpusGenerator:
     def _noise(self, text: str) -> str:
         rng = self.rng
         if rng.random() < 0.25:
-            text = text.translate(_THAI_DIGITS)
+            text = thai_digits(text)
         if rng.random() >= self.noise:
             return text
         chars = list(text)

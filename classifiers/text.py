@@ -22,6 +22,14 @@ def arabic_digits(text: str) -> str:
     return text
 
 
+def thai_digits(text: str) -> str:
+    """The same text written with Thai digits, as many agencies write their numbers."""
+    for thai, arabic in _THAI_DIGITS:
+        if arabic in text:
+            text = text.replace(arabic, thai)
+    return text
+
+
 def normalise(text: str) -> str:
     """Arabic digits, single spaces, lower case: what every reader starts from."""
     return _SPACES.sub(" ", repair(text)).strip().lower()

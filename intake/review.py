@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from classifiers.taxonomy import load_taxonomy
+from classifiers.text import arabic_digits
 from intake.archive import Archive
 from intake.config import Settings
 
@@ -35,7 +36,6 @@ KEEP: Any = _Keep()
 FIRST_LINES = 6
 MIN_YEAR, MAX_YEAR = 2400, 2700
 NONE_TITLE = "ไม่ใช่ข้อใดของ ITA"
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 class DecisionError(ValueError):
@@ -211,7 +211,7 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
 
     Returns (first, last); last is None for a single year. DecisionError if unreadable.
     """
-    value = " ".join(text.translate(_THAI_DIGITS).split()).lower()
+    value = " ".join(arabic_digits(text).split()).lower()
     if value in _NO_YEAR:
         return None, None
     match = _YEARS.match(value)
@@ -242,7 +242,7 @@ class _Command:
 
 def parse_command(line: str, candidates: list[dict]) -> _Command:
     """One line typed by the reviewer; DecisionError says what was wrong with it."""
-    text = " ".join(line.translate(_THAI_DIGITS).split())
+    text = " ".join(arabic_digits(line).split())
     lowered = text.lower()
     if lowered in ("", "a", "ok", "ตกลง"):
         return _Command("accept")

@@ -18,6 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from classifiers.text import arabic_digits, thai_digits
 from intake.index import Index, joined_sql
 
 MARK_START, MARK_END = "«", "»"
@@ -28,8 +29,6 @@ MAX_EXPANSION = 400
 # Matches in the file name count more than matches in the text.
 NAME_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
 
-_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 _VOCAB = "temp.oit_search_vocab"
 _THAI_WRAP = re.compile(r"(?<=[\u0e01-\u0e5b])\r?\n(?=[\u0e01-\u0e5b])")
@@ -43,7 +42,7 @@ class Term:
 
     @classmethod
     def of(cls, *texts: str) -> "Term":
-        forms = [f for t in texts for f in (t, t.translate(_TO_ARABIC), t.translate(_TO_THAI))]
+        forms = [f for t in texts for f in (t, arabic_digits(t), thai_digits(t))]
         return cls(tuple(dict.fromkeys(forms)))
 
     @property
