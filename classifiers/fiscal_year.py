@@ -33,7 +33,7 @@ _QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|ไตรมาส�
 _ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
 # "พระราชบัญญัติเทศบาล พ.ศ. 2496 และที่แก้ไขเพิ่มเติม (ฉบับที่ 14) พ.ศ. 2562": both years are the law's.
 _CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|เทศบัญญัติ|ข้อบังคับ|พระราชกฤษฎีกา|"
-                       r"รัฐธรรมนูญ|ประมวล)(?:[^\d]|ฉบับที่\s*\d+|พ\s?\.\s?ศ\s?\.\s?\d{4})*$")
+                       r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่)?ประกาศ)(?:[^\d]|ฉบับที่\s*\d+|พ\s?\.\s?ศ\s?\.\s?\d{4})*$")
 _THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
 _BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
 _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\s*ณ\s*วันที่\s*$")
@@ -52,6 +52,7 @@ _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6, CITED: 0.45}
 # decides against many signing dates, yet a plan's span on its first pages is not
 # outvoted by a year stated in passing on page 13.
 RANK_FACTOR = 3.0
+TITLE_YEAR_FACTOR = 3.0
 NO_EVIDENCE_CONFIDENCE = 0.9
 # Readings below this are guesses for a person to confirm (a bare year, Thai digits OCR
 # could not confirm, dates that disagree), whatever generated validation documents, which
@@ -70,6 +71,9 @@ _BARE_YEAR = re.compile(r"(?<![\d,./])(?<!\d\s)(25[5-7]\d)(?![\d,]|\s?\d)"
                         r"(?!\s*(?:บาท|ราย|คน|แห่ง|ครั้ง|เรื่อง|ชิ้น|หน่วย(?!งาน)|เล่ม|%|ตร|กม|ม\.))")
 BARE_YEAR_CONFIDENCE = 0.3
 _TITLE_CHARS = 600
+# Thai law titles run long: "พระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล พ.ศ. 2537 และที่แก้ไข
+# เพิ่มเติมถึง (ฉบับที่ 7) พ.ศ. 2562".
+_LAW_NAME_CHARS = 160
 _SPAN_HEAD_CHARS = 300
 _MAX_SPAN = 10
 
@@ -81,6 +85,7 @@ class Evidence:
     fiscal_year_end: int | None
     weight: float
     text: str
+    start: int  # where on its page
     unsure: bool = False  # read by OCR from Thai digits
 
 
@@ -179,7 +184,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
             continue  # "15/1/65 10:42": when a browser printed the page, not what it is about
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
-        found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text))
+        found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text, d.start))
     _stated(text, page, found, covered, _LOOSE_YEARS)
     for m in _BARE_SPAN.finditer(text):
         if any(s <= m.start() < e for s, e in covered):
@@ -187,8 +192,21 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         first, last = to_be(int(m.group(1)), False), to_be(int(m.group(2)), False)
         if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
             found.append(Evidence(_span_rank(page, m.start()), first, last, _position_weight(page, m.start()),
-                                  m.group(0)))
+                                  m.group(0), m.start()))
+    if page == 0:
+        _mark_title_year(found)
     return found
+
+
+def _mark_title_year(found: list[Evidence]) -> None:
+    """The first year stated at the head of the document is the title's: "มาตรการ… ประจำปี
+    งบประมาณ พ.ศ. 2564" is not outvoted by the pages on last year's results that follow.
+    Spans there already rank high, and are as often the plan a project serves."""
+    head = [i for i, e in enumerate(found)
+            if e.rank == STATED and e.fiscal_year_end is None and e.start < _SPAN_HEAD_CHARS]
+    if head:
+        first = min(head, key=lambda i: found[i].start)
+        found[first] = replace(found[first], weight=found[first].weight * TITLE_YEAR_FACTOR)
 
 
 def _in_title(page: int, pos: int) -> bool:
@@ -203,7 +221,7 @@ def _span_rank(page: int, pos: int) -> int:
 
 def _cites_law(text: str, pos: int) -> bool:
     """Whether the year at ``pos`` is the year a law was enacted or amended."""
-    return bool(_CITATION.search(text[max(0, pos - 80): pos]))
+    return bool(_CITATION.search(text[max(0, pos - _LAW_NAME_CHARS): pos]))
 
 
 def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int, int]],
@@ -224,7 +242,8 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
                 rank = kind.title_rank
             else:
                 rank = kind.rank
-            found.append(Evidence(rank, span[0], span[1], kind.weight * _position_weight(page, m.start()), m.group(0)))
+            found.append(Evidence(rank, span[0], span[1], kind.weight * _position_weight(page, m.start()), m.group(0),
+                                  m.start()))
 
 
 def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:

@@ -131,3 +131,22 @@ def test_the_date_of_a_cited_document_is_not_the_documents_own():
     # Dated only by what it cites: a guess for a person, not a year to file under.
     cited_only = read_fiscal_year(["ตามมติคณะรัฐมนตรีเมื่อวันที่ 5 ธันวาคม 2560 ให้หน่วยงานของรัฐดำเนินการ"])
     assert cited_only.fiscal_year == 2561 and cited_only.confidence < 0.5
+
+
+def test_a_long_law_title_and_its_amendments_are_the_laws_years():
+    page = ("อำนาจหน้าที่ขององค์การบริหารส่วนตำบลห้วยทราย\nตามพระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล "
+            "พ.ศ. ๒๕๓๗ และที่แก้ไขเพิ่มเติม ถึง (ฉบับที่ ๗) พ.ศ. ๒๕๖๒ ดังนี้")
+    assert read_fiscal_year([page]).fiscal_year is None
+    cited = ("ตามที่ประกาศคณะกรรมการพนักงานส่วนตำบลจังหวัดนครราชสีมา เรื่อง หลักเกณฑ์และเงื่อนไขเกี่ยวกับ"
+             "การบริหารงานบุคคล พ.ศ. ๒๕๔๔\nประกาศ ณ วันที่ ๒๒ พฤศจิกายน พ.ศ. ๒๕๖๔")
+    assert read_fiscal_year([cited]).fiscal_year == 2565
+
+
+def test_the_titles_year_is_not_outvoted_by_last_years_results():
+    page = ("มาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน\nประจำปีงบประมาณ พ.ศ. 2564\n"
+            "ส่วนที่ 1 ผลการประเมิน ITA ปีงบประมาณ พ.ศ. 2563\nในปีงบประมาณ พ.ศ. 2563 ได้คะแนน 84.37\n"
+            "ผลการประเมินปีงบประมาณ พ.ศ. 2563 จำแนกรายตัวชี้วัด")
+    assert read_fiscal_year([page]).fiscal_year == 2564
+    # A project that prepares a plan names the plan's span first, its own year after.
+    project = "รายงานผลโครงการประชาคมเพื่อจัดทำแผนพัฒนาท้องถิ่น (พ.ศ. 2566 – 2570)\nประจำปีงบประมาณ พ.ศ. 2565"
+    assert read_fiscal_year([project]).fiscal_year_end is None
