@@ -3,9 +3,9 @@
 Evidence is ranked before it is counted: a stated fiscal year ("ปีงบประมาณ พ.ศ. ๒๕๖๕")
 outweighs the period a report covers ("ข้อมูล ณ วันที่ 31 มีนาคม 2565", "ต.ค. 64 – มี.ค.
 65"), which outweighs month-and-year mentions, which outweigh any dated line (often the
-day it was signed, which can fall in the next fiscal year), which outweighs the date of
-another document it cites ("ตามหนังสือ … ลงวันที่ …"). Earlier text weighs more:
-the title says what the document is about, page 40 quotes last year's figures.
+day it was signed, which can fall in the next fiscal year). The date of another document
+it cites ("ตามหนังสือ … ลงวันที่ …") counts only where there is nothing else. Earlier text
+weighs more: the title says what the document is about, page 40 quotes last year's figures.
 """
 from __future__ import annotations
 
@@ -266,6 +266,9 @@ def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] =
     """The fiscal year (or span) the pages are about; ``unsure_digit_pages`` are the
     0-based numbers of pages whose OCR'd Thai digits could not be confirmed."""
     evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, i in unsure_digit_pages)]
+    # Another document's date says nothing of this one's while this one says anything.
+    if any(e.rank > CITED for e in evidence):
+        evidence = [e for e in evidence if e.rank > CITED]
     if not evidence:
         bare = _bare_year(pages)
         if bare is not None:

@@ -150,3 +150,9 @@ def test_the_titles_year_is_not_outvoted_by_last_years_results():
     # A project that prepares a plan names the plan's span first, its own year after.
     project = "รายงานผลโครงการประชาคมเพื่อจัดทำแผนพัฒนาท้องถิ่น (พ.ศ. 2566 – 2570)\nประจำปีงบประมาณ พ.ศ. 2565"
     assert read_fiscal_year([project]).fiscal_year_end is None
+
+
+def test_a_cited_date_in_the_title_area_does_not_outvote_the_signing():
+    policy = ("นโยบายไม่รับของขวัญ\nตามที่คณะรัฐมนตรีได้มีมติเมื่อวันที่ ๒๐ ธันวาคม ๒๕๕๓ เห็นชอบมาตรการ\n"
+              + "ข้อปฏิบัติของเจ้าหน้าที่\n" * 30 + "ประกาศ ณ วันที่ ๑ ตุลาคม พ.ศ. ๒๕๖๗")
+    assert read_fiscal_year([policy]).fiscal_year == 2568
