@@ -34,6 +34,7 @@ _ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?
 # "พระราชบัญญัติเทศบาล พ.ศ. 2496 และที่แก้ไขเพิ่มเติม (ฉบับที่ 14) พ.ศ. 2562": both years are the law's.
 _CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|เทศบัญญัติ|ข้อบังคับ|พระราชกฤษฎีกา|"
                        r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่)?ประกาศ)(?:[^\d]|ฉบับที่\s*\d+|พ\s?\.\s?ศ\s?\.\s?\d{4})*$")
+_ANNOUNCEMENT_TITLE = re.compile(r"ประกาศ\S+\s*เรื่อง[^\d]*$")
 _THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
 _BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
 _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\s*ณ\s*วันที่\s*$")
@@ -219,9 +220,12 @@ def _span_rank(page: int, pos: int) -> int:
     return STATED if page == 0 and pos < _SPAN_HEAD_CHARS else PERIOD
 
 
-def _cites_law(text: str, pos: int) -> bool:
-    """Whether the year at ``pos`` is the year a law was enacted or amended."""
-    return bool(_CITATION.search(text[max(0, pos - _LAW_NAME_CHARS): pos]))
+def _cites_law(text: str, page: int, pos: int) -> bool:
+    """Whether the year at ``pos`` is the year a law was enacted or amended. Below the
+    title, an announcement's title with its year is a rule cited ("ประกาศกรุงเทพมหานคร
+    เรื่อง หลักเกณฑ์… พ.ศ. 2561"); in the title it is the document itself."""
+    before = text[max(0, pos - _LAW_NAME_CHARS): pos]
+    return bool(_CITATION.search(before) or (not _in_title(page, pos) and _ANNOUNCEMENT_TITLE.search(before)))
 
 
 def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int, int]],
@@ -230,7 +234,7 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
         for m in kind.pattern.finditer(text):
             if any(s <= m.start() < e for s, e in covered):
                 continue
-            if kind.may_cite_law and _cites_law(text, m.start()):
+            if kind.may_cite_law and _cites_law(text, page, m.start()):
                 continue
             span = _span(to_be(int(m.group(1))), m.group(2) if kind.pattern.groups > 1 else None)
             if span is None:
@@ -251,10 +255,10 @@ def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
     worth proposing to a person, never worth filing on, and no reason to say there is no
     year. Several different ones are a table of laws or a history, not the document's year."""
     found: dict[int, str] = {}
-    for page in pages:
+    for number, page in enumerate(pages):
         text = _join_thai(page)
         for m in _BARE_YEAR.finditer(text):
-            if not _cites_law(text, m.start()):
+            if not _cites_law(text, number, m.start()):
                 found.setdefault(int(m.group(1)), m.group(0).strip())
     if len(found) != 1:
         return None

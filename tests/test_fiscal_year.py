@@ -156,3 +156,11 @@ def test_a_cited_date_in_the_title_area_does_not_outvote_the_signing():
     policy = ("นโยบายไม่รับของขวัญ\nตามที่คณะรัฐมนตรีได้มีมติเมื่อวันที่ ๒๐ ธันวาคม ๒๕๕๓ เห็นชอบมาตรการ\n"
               + "ข้อปฏิบัติของเจ้าหน้าที่\n" * 30 + "ประกาศ ณ วันที่ ๑ ตุลาคม พ.ศ. ๒๕๖๗")
     assert read_fiscal_year([policy]).fiscal_year == 2568
+
+
+def test_an_announcement_cited_below_the_title_is_a_rule_not_the_documents_year():
+    table = ("กฎหมายที่เกี่ยวข้องกับการปฏิบัติงาน สำนักการโยธา\n" + "ลำดับ | ชื่อกฎหมาย | ประเภท\n" * 20
+             + "18 | ประกาศกรุงเทพมหานคร เรื่อง หลักเกณฑ์การขออนุญาตใช้ทางสาธารณะ พ.ศ. 2561 | ประกาศ")
+    assert read_fiscal_year([table]).fiscal_year is None
+    own = "ประกาศสำนักงานเขตบางรัก เรื่อง นโยบายไม่รับของขวัญ พ.ศ. 2565\nเจ้าหน้าที่ทุกคนต้องปฏิบัติ"
+    assert read_fiscal_year([own]).fiscal_year == 2565
