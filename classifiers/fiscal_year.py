@@ -64,7 +64,10 @@ GUESS_BELOW = 0.5
 # Thai digits is a guess worth showing a person, not filing on.
 OCR_THAI_DIGITS_FACTOR = 0.5
 _THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
-_PRINT_STAMP = re.compile(r"\s*[0-2]?\d:[0-5]\d(?!\d)")
+# A browser's print header or footer: "15/1/65 10:42", "12/1/2021, 11:20 AM", or the date
+# after the page's address and page count ("https://… 1/1 2/3/2022").
+_PRINT_STAMP = re.compile(r"\s*,?\s*[0-2]?\d:[0-5]\d(?!\d)")
+_PRINT_ADDRESS = re.compile(r"(?:https?://|www\.)\S+\s+(?:\d+\s*/\s*\d+\s+)?$")
 _BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
 # A plausible year of these documents, not an amount, a count or part of a phone number
 # ("2560 บาท", "2565 ราย", "0 2565 1234").
@@ -181,8 +184,9 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
     for d in find_dates(text):
         if any(s <= d.start < e for s, e in covered):
             continue
-        if _PRINT_STAMP.match(text, d.end) and "/" in d.text:
-            continue  # "15/1/65 10:42": when a browser printed the page, not what it is about
+        if "/" in d.text and (_PRINT_STAMP.match(text, d.end)
+                              or _PRINT_ADDRESS.search(text, max(0, d.start - 200), d.start)):
+            continue  # when a browser printed the page, not what it is about
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
         found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text, d.start))

@@ -83,6 +83,8 @@ def test_no_year_found_on_a_page_with_unconfirmed_thai_digits_is_unsure():
 def test_a_browser_print_stamp_is_not_evidence():
     r = read_fiscal_year(["15/1/65 10:42 แจ้งเบาะแสการทุจริต - สำนักงานเขตคลองสามวัง\nหน้าแรก | ติดต่อเรา"])
     assert r.fiscal_year is None
+    assert read_fiscal_year(["กฎหมายที่เกี่ยวข้อง\nhttps://dds.bangkok.go.th/law    12/1/2021, 11:20 AM"]).fiscal_year is None
+    assert read_fiscal_year(["e-Service บริการออนไลน์\nhttps://www.huathale.go.th/eservice   1/1   2/3/2022"]).fiscal_year is None
 
 
 def test_a_span_referred_to_in_the_body_is_not_the_documents_period():
