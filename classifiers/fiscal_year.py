@@ -33,7 +33,8 @@ _QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|ไตรมาส�
 _ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
 # "พระราชบัญญัติเทศบาล พ.ศ. 2496 และที่แก้ไขเพิ่มเติม (ฉบับที่ 14) พ.ศ. 2562": both years are the law's.
 _CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|เทศบัญญัติ|ข้อบังคับ|พระราชกฤษฎีกา|"
-                       r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่)?ประกาศ)(?:[^\d]|ฉบับที่\s*\d+|พ\s?\.\s?ศ\s?\.\s?\d{4})*$")
+                       r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่)?ประกาศ)"
+                       r"(?:[^\d]|ฉบับที่\s*\d+|พ\s?\.\s?ศ\s?\.\s?\d{4})*$")
 _ANNOUNCEMENT_TITLE = re.compile(r"ประกาศ\S+\s*เรื่อง[^\d]*$")
 _THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
 _BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
@@ -44,7 +45,7 @@ _DAY_RANGE = re.compile(r"(?<!\d)[0-3]?\d\s*[-–—]\s*$")
 _SIGNED = re.compile(r"(?:ประกาศ|สั่ง|ให้ไว้|วันที่พิมพ์|พิมพ์เมื่อ)\s*(?:ณ\s*)?(?:วันที่)?\s*$")
 # The date of another document: "ตามหนังสือ … ที่ มท 0808/ว 123 ลงวันที่ …", a cabinet
 # resolution, the day a law came into force. Often last year's; never the document's own.
-_CITED = re.compile(r"ลงวันที่\s*$|(?:มติ|ใช้บังคับ|ประกาศใช้|ราชกิจจานุเบกษา)[^\n]{0,40}เมื่อ\s*(?:วันที่)?\s*$")
+_CITED = re.compile(r"ลงวันที่\s*$|(?:มติ|ใช้บังคับ|ประกาศใช้|ราชกิจจานุเบกษา).{0,40}เมื่อ\s*(?:วันที่)?\s*$")
 
 # Ranks of evidence, and the confidence of a reading when all evidence agrees with it.
 STATED, PERIOD, MONTH, DATED, CITED = 3, 2, 1, 0, -1
@@ -53,6 +54,7 @@ _CONFIDENCE = {STATED: 0.97, PERIOD: 0.93, MONTH: 0.85, DATED: 0.6, CITED: 0.45}
 # decides against many signing dates, yet a plan's span on its first pages is not
 # outvoted by a year stated in passing on page 13.
 RANK_FACTOR = 3.0
+# The title's own stated year counts this many times over (see _mark_title_year).
 TITLE_YEAR_FACTOR = 3.0
 NO_EVIDENCE_CONFIDENCE = 0.9
 # Readings below this are guesses for a person to confirm (a bare year, Thai digits OCR
