@@ -70,6 +70,9 @@ _THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
 # after the page's address and page count ("https://… 1/1 2/3/2022").
 _PRINT_STAMP = re.compile(r"\s*,?\s*[0-2]?\d:[0-5]\d(?!\d)")
 _PRINT_ADDRESS = re.compile(r"(?:https?://|www\.)\S+\s+(?:\d+\s*/\s*\d+\s+)?$")
+# A printed web page ends with links to other pages ("ข่าวที่เกี่ยวข้อง", "ข่าวล่าสุด"): their
+# titles and dates are theirs, not the page's.
+_RELATED_LINKS = re.compile(r"^\s*(?:ข่าว|เรื่อง|บทความ)(?:ที่เกี่ยวข้อง|อื่น ?ๆ|ล่าสุด|แนะนำ|ยอดนิยม)\s*:?\s*$", re.M)
 _BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
 # A plausible year of these documents, not an amount, a count or part of a phone number
 # ("2560 บาท", "2565 ราย", "0 2565 1234").
@@ -179,7 +182,8 @@ def _evidence(page_text: str, page: int, unsure_digits: bool = False) -> list[Ev
 
 
 def _page_evidence(page_text: str, page: int) -> list[Evidence]:
-    text = _join_thai(page_text)
+    related = _RELATED_LINKS.search(page_text)
+    text = _join_thai(page_text[:related.start()] if related else page_text)
     found: list[Evidence] = []
     covered: list[tuple[int, int]] = []
     _stated(text, page, found, covered, _NAMED_YEARS)

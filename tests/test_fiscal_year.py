@@ -166,3 +166,10 @@ def test_an_announcement_cited_below_the_title_is_a_rule_not_the_documents_year(
     assert read_fiscal_year([table]).fiscal_year is None
     own = "ประกาศสำนักงานเขตบางรัก เรื่อง นโยบายไม่รับของขวัญ พ.ศ. 2565\nเจ้าหน้าที่ทุกคนต้องปฏิบัติ"
     assert read_fiscal_year([own]).fiscal_year == 2565
+
+
+def test_the_links_to_other_pages_under_a_printed_web_page_are_not_its_year():
+    page = ("หน้าแรก > ข่าวประชาสัมพันธ์ > ข่าวกิจกรรม\nโรงพยาบาลออกหน่วยฉีดวัคซีนเชิงรุก\n"
+            "โพสต์เมื่อ 22 ธ.ค. 64 | โดย งานประชาสัมพันธ์\n\nข่าวที่เกี่ยวข้อง\n"
+            "- กิจกรรมวันเอดส์โลก ประจำปี 2564      1 ธ.ค. 64")
+    assert read_fiscal_year([page]).fiscal_year == 2565
