@@ -158,10 +158,12 @@ def _date_years(d: DateMention) -> int:
     return d.first.fiscal_year
 
 
-def _join_thai(text: str) -> str:
-    # Extraction scatters spaces inside Thai words ("ป ีงบประมาณ"); Thai needs no spaces
-    # for the patterns below, digits keep theirs.
-    return _THAI_GAP.sub("", normalise(text))
+def _page_text(page_text: str) -> str:
+    """What the patterns below read of a page: the page without the links to other pages
+    under it, and without the spaces extraction scatters inside Thai words ("ป ีงบประมาณ");
+    Thai needs none for the patterns, digits keep theirs."""
+    related = _RELATED_LINKS.search(page_text)
+    return _THAI_GAP.sub("", normalise(page_text[:related.start()] if related else page_text))
 
 
 def _ocr_year(year: int) -> int:
@@ -182,8 +184,7 @@ def _evidence(page_text: str, page: int, unsure_digits: bool = False) -> list[Ev
 
 
 def _page_evidence(page_text: str, page: int) -> list[Evidence]:
-    related = _RELATED_LINKS.search(page_text)
-    text = _join_thai(page_text[:related.start()] if related else page_text)
+    text = _page_text(page_text)
     found: list[Evidence] = []
     covered: list[tuple[int, int]] = []
     _stated(text, page, found, covered, _NAMED_YEARS)
@@ -266,7 +267,7 @@ def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
     year. Several different ones are a table of laws or a history, not the document's year."""
     found: dict[int, str] = {}
     for number, page in enumerate(pages):
-        text = _join_thai(page)
+        text = _page_text(page)
         for m in _BARE_YEAR.finditer(text):
             if not _cites_law(text, number, m.start()):
                 found.setdefault(int(m.group(1)), m.group(0).strip())
