@@ -173,3 +173,13 @@ def test_the_links_to_other_pages_under_a_printed_web_page_are_not_its_year():
             "โพสต์เมื่อ 22 ธ.ค. 64 | โดย งานประชาสัมพันธ์\n\nข่าวที่เกี่ยวข้อง\n"
             "- กิจกรรมวันเอดส์โลก ประจำปี 2564      1 ธ.ค. 64")
     assert read_fiscal_year([page]).fiscal_year == 2565
+
+
+def test_dates_alone_that_disagree_on_the_year_are_a_guess_for_review():
+    page = "กิจกรรมจิตอาสาพัฒนาชุมชน สิงหาคม 2565\nผู้เข้าร่วม 25 คน\nวันที่ 3 ตุลาคม 2565"
+    r = read_fiscal_year([page])
+    assert r.fiscal_year in (2565, 2566) and r.confidence < 0.5
+    # Dates that agree, or a stated year above them, still decide.
+    assert read_fiscal_year(["กิจกรรมจิตอาสาพัฒนาชุมชน สิงหาคม 2565\nวันที่ 3 กันยายน 2565"]).confidence >= 0.5
+    stated = read_fiscal_year(["รายงานผล ประจำปีงบประมาณ พ.ศ. 2565\nวันที่ 3 ตุลาคม 2565"])
+    assert stated.fiscal_year == 2565 and stated.confidence >= 0.5
