@@ -90,6 +90,11 @@ _TITLE_CHARS = 600
 _LAW_NAME_CHARS = 160
 _SPAN_HEAD_CHARS = 300
 _MAX_SPAN = 10
+# Three or more periods on a page ("2530 - 2538", "2538 - 2549", "2561 - ปัจจุบัน") are a
+# history: the terms of past directors, a career, the plans before this one. Their years
+# are not the document's; a plan's own span at its head or a stated year still is.
+_HISTORY_SPAN = re.compile(r"(?:พ\s?\.\s?ศ\s?\.\s?)?(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(?:พ\s?\.\s?ศ\s?\.\s?)?(\d{4}(?!\d)|ปัจจุบัน)")
+_HISTORY_SPANS = 3
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,9 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
             found.append(Evidence(_span_rank(page, m.start()), first, last, _position_weight(page, m.start()),
                                   m.group(0), m.start()))
+    history = [(m.start(), m.end()) for m in _HISTORY_SPAN.finditer(text)]
+    if len({text[s:e] for s, e in history}) >= _HISTORY_SPANS:
+        found = [e for e in found if e.rank == STATED or not any(s <= e.start < end for s, end in history)]
     if page == 0:
         _mark_title_year(found)
     return found

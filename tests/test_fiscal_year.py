@@ -183,3 +183,16 @@ def test_dates_alone_that_disagree_on_the_year_are_a_guess_for_review():
     assert read_fiscal_year(["กิจกรรมจิตอาสาพัฒนาชุมชน สิงหาคม 2565\nวันที่ 3 กันยายน 2565"]).confidence >= 0.5
     stated = read_fiscal_year(["รายงานผล ประจำปีงบประมาณ พ.ศ. 2565\nวันที่ 3 ตุลาคม 2565"])
     assert stated.fiscal_year == 2565 and stated.confidence >= 0.5
+
+
+def test_the_terms_in_a_history_table_are_not_the_documents_period():
+    page = ("ทำเนียบผู้บริหาร โรงพยาบาลบ้านนา\nนายแพทย์สมชาย ใจดี ผู้อำนวยการ\n" + "ข้อมูลผู้บริหาร\n" * 20
+            + "ทำเนียบผู้อำนวยการ (อดีต - ปัจจุบัน)\n1 | นพ.ก | พ.ศ. 2530 - 2538\n2 | นพ.ข | พ.ศ. 2538 - 2549\n"
+            "3 | นพ.ค | พ.ศ. 2561 - ปัจจุบัน\nปรับปรุงข้อมูลล่าสุด 1 มิถุนายน 2565")
+    r = read_fiscal_year([page])
+    assert (r.fiscal_year, r.fiscal_year_end) == (2565, None) and r.confidence >= 0.5
+    # A plan's own span at its head still decides, whatever plans it lists after.
+    plan = ("แผนยุทธศาสตร์ พ.ศ. 2566 - 2570\n" + "ความเชื่อมโยง\n" * 20 + "ยุทธศาสตร์ชาติ (พ.ศ. 2561 - 2580)\n"
+            "แผนฉบับเดิม (พ.ศ. 2561 - 2565)\nแผนพัฒนาฯ ฉบับที่ 13 (พ.ศ. 2566 - 2570)")
+    own = read_fiscal_year([plan])
+    assert (own.fiscal_year, own.fiscal_year_end) == (2566, 2570)
