@@ -13,6 +13,11 @@ from functools import lru_cache
 
 from classifiers.taxonomy import DATA_DIR
 
+# "พ.ศ." or "ค.ศ." as written, or as OCR reads it: Latin letters and dots ("wa.", "WA,",
+# "Wea.", "w.a.", "‘wa,") as often as not.
+ERA_WORD = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?|[‘'`]?(?:[a-zA-Z]{1,3}\s?[.,]\s?){1,2})"
+ERA = ERA_WORD + "?"
+
 # A year outside this window is a page number, an amount or a code, not a date.
 BE_MIN, BE_MAX = 2480, 2620
 CE_MIN, CE_MAX = BE_MIN - 543, BE_MAX - 543
@@ -76,9 +81,8 @@ def _name_pattern(name: str) -> str:
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, dict[str, int]]:
     names = month_names()
     alternation = "|".join(_name_pattern(n) for n in sorted(names, key=len, reverse=True))
-    era = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?)?"
     part = (
-        rf"(?:(?P<dayI>[0-3]?\d)\s*)?(?P<monthI>{alternation})\s*(?:{era}(?P<yearI>\d{{4}}|\d{{2}})(?!\d))?"
+        rf"(?:(?P<dayI>[0-3]?\d)\s*)?(?P<monthI>{alternation})\s*(?:{ERA}(?P<yearI>\d{{4}}|\d{{2}})(?!\d))?"
     )
     connector = r"\s*(?:[-–—~]|ถึง(?:วันที่)?|จนถึง(?:วันที่)?)\s*(?:วันที่\s*)?"
     range_re = re.compile(part.replace("I", "1") + connector + part.replace("I", "2"))

@@ -14,13 +14,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Collection, Sequence
 
-from classifiers.dates import DateMention, find_dates, to_be
+from classifiers.dates import ERA as _ERA
+from classifiers.dates import ERA_WORD, DateMention, find_dates, to_be
 from classifiers.labels import FiscalYearReading
 from classifiers.text import normalise
 
 _YEAR = r"(\d{4}|\d{2})(?!\d)"
-# OCR reads "พ.ศ." as Latin letters and dots ("wa.", "w.a.") as often as not.
-_ERA = r"(?:พ\s?\.\s?ศ\s?\.\s?|ค\s?\.\s?ศ\s?\.\s?|(?:[a-z]{1,2}\s?[.,]\s?){1,2})?"
 _SPAN_TAIL = rf"(?:\s*(?:[-–—]|ถึง)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d))?"
 _STATED = re.compile(rf"(?:ปีงบประมาณ|ปีงบฯ|ปีงบ\.?|fiscal year|fy)\s*{_ERA}{_YEAR}{_SPAN_TAIL}")
 _ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d){_SPAN_TAIL}")
@@ -32,10 +31,10 @@ _YEAR_WORD = re.compile(rf"ปี\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
 _QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|ไตรมาสที|Q)\s*[1-4](?:\s*[-–]\s*[1-4])?\s*/\s*(\d{4}|\d{2})(?!\d)", re.I)
 _ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
 # "พระราชบัญญัติเทศบาล พ.ศ. 2496 และที่แก้ไขเพิ่มเติม (ฉบับที่ 14) พ.ศ. 2562": both years are the law's.
-_CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้อบัญญัติ|เทศบัญญัติ|ข้อบังคับ|พระราชกฤษฎีกา|"
-                       r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่)?ประกาศ)"
-                       r"(?:[^\d]|ฉบับที่\s*\d+|พ\s?\.\s?ศ\s?\.\s?\d{4})*$")
-_ANNOUNCEMENT_TITLE = re.compile(r"ประกาศ\S+\s*เรื่อง[^\d]*$")
+_CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้?อบัญญัติ|เทศบัญญัติ|ข้?อบังคับ|พระราชกฤษฎีกา|"
+                       r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่?)?ประกาศ)"
+                       rf"(?:[^\d]|ฉบับที่?\s*\d+|{ERA_WORD}\d{{4}})*$")
+_ANNOUNCEMENT_TITLE = re.compile(r"ประกาศ\S+\s*เรื่?อง[^\d]*$")
 _THAI_GAP = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
 _BARE_SPAN = re.compile(r"(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(\d{4})(?!\d)")
 _AS_OF = re.compile(r"(?:ข้อมูล|ผล\S*|สิ้นสุด|\()\s*ณ\s*วันที่\s*$")

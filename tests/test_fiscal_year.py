@@ -196,3 +196,17 @@ def test_the_terms_in_a_history_table_are_not_the_documents_period():
             "แผนฉบับเดิม (พ.ศ. 2561 - 2565)\nแผนพัฒนาฯ ฉบับที่ 13 (พ.ศ. 2566 - 2570)")
     own = read_fiscal_year([plan])
     assert (own.fiscal_year, own.fiscal_year_end) == (2566, 2570)
+
+
+@pytest.mark.parametrize(
+    "page, year",
+    [
+        ("ประจำปีงบประมาณ Wea. 2565\nแผนพัฒนาท้องถิ่น (พ.ศ. 2566 - 2570)", 2565),
+        ("ประกาศ ณ วันที่ ๑ ตุลาคม WA. ๒๕๖๔", 2565),
+        ("นโยบายไม่รับของขวัญ\nประกาศ ณ วันที่ 3 มีนาคม ‘wa, 2566", 2566),
+        # OCR drops tone marks: "ข้อบัญญัติ" read as "ขอบัญญัติ" is still a law's title.
+        ("กฎหมายที่เกี่ยวข้อง\n" + "ลำดับ | ชื่อ\n" * 20 + "15 | ขอบัญญัติกรุงเทพมหานคร เรื่อง การขุดดิน พ.ศ. 2548", None),
+    ],
+)
+def test_what_ocr_makes_of_the_era_and_of_law_titles(page, year):
+    assert read_fiscal_year([page]).fiscal_year == year
