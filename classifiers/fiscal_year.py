@@ -94,6 +94,9 @@ _MAX_SPAN = 10
 # are not the document's; a plan's own span at its head or a stated year still is.
 _HISTORY_SPAN = re.compile(r"(?:พ\s?\.\s?ศ\s?\.\s?)?(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(?:พ\s?\.\s?ศ\s?\.\s?)?(\d{4}(?!\d)|ปัจจุบัน)")
 _HISTORY_SPANS = 3
+# "ขอเชิญประชุมประชาคมเพื่อจัดทำแผนพัฒนาท้องถิ่น (พ.ศ. 2561 - 2564)": the plan being made,
+# not the period of the invitation, minutes or project report that prepares it.
+_PLAN_IN_MAKING = re.compile(r"(?:จัดทำ|ทบทวน|ยกร่าง)แผน[^\n\d]{0,40}$")
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,8 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
             found.append(Evidence(_span_rank(page, m.start()), first, last, _position_weight(page, m.start()),
                                   m.group(0), m.start()))
+    found = [e for e in found
+             if e.fiscal_year_end is None or not _PLAN_IN_MAKING.search(text, max(0, e.start - 60), e.start)]
     history = [(m.start(), m.end()) for m in _HISTORY_SPAN.finditer(text)]
     if len({text[s:e] for s, e in history}) >= _HISTORY_SPANS:
         found = [e for e in found if e.rank == STATED or not any(s <= e.start < end for s, end in history)]

@@ -210,3 +210,10 @@ def test_the_terms_in_a_history_table_are_not_the_documents_period():
 )
 def test_what_ocr_makes_of_the_era_and_of_law_titles(page, year):
     assert read_fiscal_year([page]).fiscal_year == year
+
+
+def test_the_plan_a_document_helps_to_make_is_not_its_period():
+    letter = ("ที่ ชบ 52302/ว 031\nเทศบาลตำบลบ่อวิน\n2 กุมภาพันธ์ 2560\n"
+              "เรื่อง ขอเชิญร่วมประชุมประชาคมท้องถิ่นเพื่อจัดทำแผนพัฒนาท้องถิ่นสี่ปี (พ.ศ. 2561 - 2564)\nเรียน ประธานชุมชน")
+    r = read_fiscal_year([letter])
+    assert (r.fiscal_year, r.fiscal_year_end) == (2560, None)
