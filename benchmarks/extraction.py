@@ -143,8 +143,8 @@ def thai_digit_figures(folder: Path) -> None:
     from collections import Counter
 
     rng = random.Random(11)
-    found = {"tesseract": 0, "reader": 0, "wrong_on_confirmed": 0}
-    total, pages, sure = 0, 0, 0
+    found = {"tesseract": 0, "reader": 0, "confirmed": 0, "wrong_confirmed": 0}
+    total = 0
     for font in DIGIT_FONTS:
         for size in (10, 14):
             lines = []
@@ -158,20 +158,18 @@ def thai_digit_figures(folder: Path) -> None:
             document.close()
             image, dpi = ocr.to_reading_size(page, 300)
             text, tsv = ocr._tesseract(image, dpi, 120)
-            reread, all_sure = reread_digits(text, tsv, page, image.width / page.width)
+            reread, unconfirmed = reread_digits(text, tsv, page, image.width / page.width)
             truth = Counter(_THAI_NUMBER.findall("\n".join(lines)))
             total += sum(truth.values())
-            pages += 1
-            sure += all_sure
             found["tesseract"] += sum((Counter(_THAI_NUMBER.findall(text)) & truth).values())
             got = Counter(_THAI_NUMBER.findall(reread))
             found["reader"] += sum((got & truth).values())
-            if all_sure:  # what the fiscal-year reader trusts
-                found["wrong_on_confirmed"] += sum((got - truth).values())
+            confirmed = got - Counter(unconfirmed)  # what the fiscal-year reader trusts
+            found["confirmed"] += sum(confirmed.values())
+            found["wrong_confirmed"] += sum((confirmed - truth).values())
     print(f"Thai-digit numbers on scans ({len(DIGIT_FONTS)} TLWG fonts at 10 and 14 pt, {total} numbers): "
           f"{found['tesseract'] / total:.1%} read right by Tesseract alone, {found['reader'] / total:.1%} "
-          f"with the digit reader; {sure}/{pages} pages had every number confirmed, "
-          f"with {found['wrong_on_confirmed']} numbers wrong on them")
+          f"with the digit reader; {found['confirmed']} confirmed by it, {found['wrong_confirmed']} of them wrong")
 
 
 def peak_memory(path: Path) -> None:

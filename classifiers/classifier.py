@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 import joblib
 import numpy as np
@@ -43,11 +43,11 @@ class DocumentClassifier:
         return out
 
     def classify(self, pages: Sequence[str], filename: str = "",
-                 unsure_digit_pages: Collection[int] = ()) -> Classification:
-        """``unsure_digit_pages``: 0-based numbers of the pages whose OCR'd Thai digits
-        could not be confirmed."""
+                 unconfirmed_digits: Mapping[int, Collection[str]] | None = None) -> Classification:
+        """``unconfirmed_digits``: by 0-based page number, the OCR'd Thai numbers the
+        digit reader could not confirm."""
         item = self.predict_items([(list(pages), filename)])[0]
-        return Classification(item, read_fiscal_year(pages, unsure_digit_pages))
+        return Classification(item, read_fiscal_year(pages, unconfirmed_digits))
 
     def should_file(self, c: Classification) -> bool:
         """File without a person only where held-out validation showed ≥ 99% right."""

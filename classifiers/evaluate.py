@@ -39,7 +39,7 @@ def load_folder(folder: Path) -> list[LabelledDocument]:
                 tuple(p.text for p in extracted.pages), Path(row["file"]).name,
                 None if item.lower() in ("", "none", "null") else item,
                 _label(row.get("fiscal_year", "")), _label(row.get("fiscal_year_end", "")),
-                extracted.unsure_digit_indexes,
+                extracted.unconfirmed_digits,
             ))
     return docs
 
@@ -53,7 +53,7 @@ def evaluate(classifier, docs: Sequence[LabelledDocument]) -> dict:
 
     start = time.perf_counter()
     items = classifier.predict_items([(list(d.pages), d.filename) for d in docs])
-    readings = [read_fiscal_year(d.pages, d.unsure_digit_pages) for d in docs]
+    readings = [read_fiscal_year(d.pages, d.unconfirmed_digits) for d in docs]
     ms_per_doc = (time.perf_counter() - start) * 1000 / max(len(docs), 1)
 
     truth = [d.item or "none" for d in docs]

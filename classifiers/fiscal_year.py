@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 from classifiers.dates import ERA as _ERA
 from classifiers.dates import ERA_WORD, DateMention, find_dates, to_be
@@ -69,7 +69,7 @@ OCR_THAI_DIGITS_FACTOR = 0.5
 # such documents across the dev corpora and the written ones; where they agree, in none
 # of 157. Such a reading goes to a person.
 DISAGREEING_DATES_FACTOR = 0.5
-_THAI_DIGIT = re.compile("[\u0e50-\u0e59]")
+_NUMBER = re.compile(r"\d+")
 # A browser's print header or footer: "15/1/65 10:42", "12/1/2021, 11:20 AM", or the date
 # after the page's address and page count ("https://… 1/1 2/3/2022").
 _PRINT_STAMP = re.compile(r"\s*,?\s*[0-2]?\d:[0-5]\d(?!\d)")
@@ -77,7 +77,6 @@ _PRINT_ADDRESS = re.compile(r"(?:https?://|www\.)\S+\s+(?:\d+\s*/\s*\d+\s+)?$")
 # A printed web page ends with links to other pages ("ข่าวที่เกี่ยวข้อง", "ข่าวล่าสุด"): their
 # titles and dates are theirs, not the page's.
 _RELATED_LINKS = re.compile(r"^\s*(?:ข่าว|เรื่อง|บทความ)(?:ที่เกี่ยวข้อง|อื่น ?ๆ|ล่าสุด|แนะนำ|ยอดนิยม)\s*:?\s*$", re.M)
-_BE_NUMBER = re.compile(r"(?<!\d)25\d\d(?!\d)")
 # A plausible year of these documents, not an amount, a count or part of a phone number
 # ("2560 บาท", "2565 ราย", "0 2565 1234").
 _BARE_YEAR = re.compile(r"(?<![\d,./])(?<!\d\s)(25[5-7]\d)(?![\d,]|\s?\d)"
@@ -187,12 +186,15 @@ def _ocr_year(year: int) -> int:
     return year
 
 
-def _evidence(page_text: str, page: int, unsure_digits: bool = False) -> list[Evidence]:
+def _evidence(page_text: str, page: int, unconfirmed: Collection[str] = ()) -> list[Evidence]:
+    """The page's evidence; a year whose digits are among ``unconfirmed`` (OCR'd Thai
+    numbers the digit reader could not confirm) is only a guess. Any other number on the
+    page, a figure in a table, does not make a confirmed year doubtful."""
     found = _page_evidence(page_text, page)
-    if not (unsure_digits and _THAI_DIGIT.search(page_text)):
-        return found
+    doubtful = {normalise(number) for number in unconfirmed}
     return [replace(e, fiscal_year=_ocr_year(e.fiscal_year),
-                    fiscal_year_end=e.fiscal_year_end and _ocr_year(e.fiscal_year_end), unsure=True) for e in found]
+                    fiscal_year_end=e.fiscal_year_end and _ocr_year(e.fiscal_year_end), unsure=True)
+            if doubtful.intersection(_NUMBER.findall(e.text)) else e for e in found]
 
 
 def _page_evidence(page_text: str, page: int) -> list[Evidence]:
@@ -294,10 +296,12 @@ def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
     return FiscalYearReading(year, None, BARE_YEAR_CONFIDENCE, text)
 
 
-def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] = ()) -> FiscalYearReading:
-    """The fiscal year (or span) the pages are about; ``unsure_digit_pages`` are the
-    0-based numbers of pages whose OCR'd Thai digits could not be confirmed."""
-    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, i in unsure_digit_pages)]
+def read_fiscal_year(pages: Sequence[str],
+                     unconfirmed_digits: Mapping[int, Collection[str]] | None = None) -> FiscalYearReading:
+    """The fiscal year (or span) the pages are about; ``unconfirmed_digits`` are, by
+    0-based page number, the OCR'd Thai numbers the digit reader could not confirm."""
+    unconfirmed_digits = unconfirmed_digits or {}
+    evidence = [e for i, p in enumerate(pages) for e in _evidence(p, i, unconfirmed_digits.get(i, ()))]
     # Another document's date says nothing of this one's while this one says anything.
     if any(e.rank > CITED for e in evidence):
         evidence = [e for e in evidence if e.rank > CITED]
@@ -307,8 +311,7 @@ def read_fiscal_year(pages: Sequence[str], unsure_digit_pages: Collection[int] =
             return bare
         # No year anywhere: structure charts, contact pages. "None" is then usually right,
         # unless OCR may have garbled a year beyond recognition.
-        garbled = any(_THAI_DIGIT.search(pages[i]) or _BE_NUMBER.search(pages[i])
-                      for i in unsure_digit_pages if i < len(pages))
+        garbled = any(unconfirmed_digits.values())
         confidence = NO_EVIDENCE_CONFIDENCE * (OCR_THAI_DIGITS_FACTOR if garbled else 1.0)
         return FiscalYearReading(None, None, confidence, None)
     votes: dict[tuple[int, int | None], float] = defaultdict(float)

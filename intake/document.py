@@ -13,9 +13,9 @@ class Page:
     method: PageMethod  # how the text was obtained: the PDF's text layer or Tesseract
     text: str  # normalised Thai text, repaired where the text layer was broken
     quality: float  # 0..1: share of the text that reads as real words
-    # OCR'd Thai digits that the digit reader could not confirm: Tesseract's reading
-    # of them, often wrong (๖ as ๒). The fiscal-year reader doubts such pages.
-    unsure_digits: bool = False
+    # OCR'd Thai numbers that the digit reader could not confirm, as Tesseract read
+    # them, often wrong (๖ as ๒): the fiscal-year reader doubts a year among them.
+    unconfirmed_digits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class ExtractedText:
         return sum(1 for page in self.pages if page.method == "ocr")
 
     @property
-    def unsure_digit_indexes(self) -> frozenset[int]:
-        """0-based numbers of the pages with unconfirmed OCR'd Thai digits (what the
+    def unconfirmed_digits(self) -> dict[int, tuple[str, ...]]:
+        """The unconfirmed OCR'd Thai numbers by 0-based page number (what the
         fiscal-year reader wants)."""
-        return frozenset(i for i, page in enumerate(self.pages) if page.unsure_digits)
+        return {i: page.unconfirmed_digits for i, page in enumerate(self.pages) if page.unconfirmed_digits}
 
     @property
     def method(self) -> str:

@@ -138,10 +138,11 @@ def extract_text(
         document.close()
     result = []
     for number in range(1, count + 1):
-        text, score, method, unsure = texts[number - 1], quality[number - 1], "text", False
+        text, score, method, unconfirmed = texts[number - 1], quality[number - 1], "text", ()
         if number in ocr:
             ocr_score = thai_word_share(ocr[number].text)
             if ocr_score >= score:
-                text, score, method, unsure = ocr[number].text, ocr_score, "ocr", ocr[number].unsure_digits
-        result.append(Page(number=number, method=method, text=text, quality=round(score, 3), unsure_digits=unsure))
+                text, score, method, unconfirmed = ocr[number].text, ocr_score, "ocr", ocr[number].unconfirmed_digits
+        result.append(Page(number=number, method=method, text=text, quality=round(score, 3),
+                           unconfirmed_digits=unconfirmed))
     return ExtractedText(pages=tuple(result), seconds=time.monotonic() - started)

@@ -86,9 +86,9 @@ _pdfium_lock = threading.Lock()
 @dataclass(frozen=True)
 class OCRText:
     text: str
-    # A number of two Thai digits or more that the digit reader could not confirm
-    # remains as Tesseract read it, which is wrong more often than not.
-    unsure_digits: bool
+    # Numbers of two Thai digits or more that the digit reader could not confirm
+    # remain as Tesseract read them, which is wrong more often than not.
+    unconfirmed_digits: tuple[str, ...]
 
 
 class OCRTimeout(Exception):
@@ -203,9 +203,9 @@ def _tesseract(image, dpi: int, timeout: float) -> tuple[str, str]:
 def _recognise(image, dpi: int, timeout: float, page: Image.Image) -> OCRText:
     """``page``: the binarised page at full resolution, which ``image`` is a scaled copy of."""
     text, tsv = _tesseract(image, dpi, timeout)
-    text, digits_sure = reread_digits(text, tsv, page, image.width / page.width)
+    text, unconfirmed = reread_digits(text, tsv, page, image.width / page.width)
     lines = (line for line in normalize_text(text).split("\n") if not is_debris(line))
-    return OCRText("\n".join(lines), not digits_sure)
+    return OCRText("\n".join(lines), unconfirmed)
 
 
 def _read(document: pdfium.PdfDocument, number: int, dpi: int, timeout: float) -> OCRText:

@@ -60,7 +60,7 @@ def analyse(path: Path, classifier: DocumentClassifier, limits: ExtractionLimits
     extracted = extract_text(path, limits)
     try:
         classification = classifier.classify(
-            [page.text for page in extracted.pages], path.name, unsure_digit_pages=extracted.unsure_digit_indexes)
+            [page.text for page in extracted.pages], path.name, unconfirmed_digits=extracted.unconfirmed_digits)
         confident = classifier.should_file(classification)
     except Exception as error:
         # The file itself is fine: keep it, unlabelled, for a person to decide.

@@ -222,24 +222,26 @@ def _line_box(boxes: list[Box]) -> Box:
 
 
 def reread_digits(text: str, tsv: str, page: Image.Image, factor: float,
-                  reader: ThaiDigitReader | None = None) -> tuple[str, bool]:
+                  reader: ThaiDigitReader | None = None) -> tuple[str, tuple[str, ...]]:
     """``text`` with each Thai-digit run read again from ``page`` (the binarised
-    full-resolution image; ``factor`` scales it to the image Tesseract read), and
-    whether every run of two digits or more was read again (True too when there are none)."""
+    full-resolution image; ``factor`` scales it to the image Tesseract read), and the
+    runs of two digits or more that could not be read again, as Tesseract read them."""
     if not _RUN.search(text):
-        return text, True
+        return text, ()
     runs = digit_runs(text, tsv)
     if not runs:
-        return text, False
+        return text, tuple(m.group() for m in _RUN.finditer(text) if len(m.group()) >= 2)
     reader = reader or default_reader()
     black = np.asarray(page) < 128
-    pieces, last, all_read = [], 0, True
+    pieces, last, unconfirmed = [], 0, []
     for run in runs:
         found, core_from, core_to = glyphs_of_run(black, run.box.scaled(1 / factor))
         reading = reader.read_glyphs([g.image for g in found], (core_from, core_to))
+        as_read = text[run.start: run.end]
         # A day of the month or a list number does not change a fiscal year; a year does.
-        all_read = all_read and (reading is not None or run.end - run.start < 2)
-        pieces += [text[last: run.start], reading or text[run.start: run.end]]
+        if reading is None and len(as_read) >= 2:
+            unconfirmed.append(as_read)
+        pieces += [text[last: run.start], reading or as_read]
         last = run.end
     pieces.append(text[last:])
-    return "".join(pieces), all_read
+    return "".join(pieces), tuple(unconfirmed)

@@ -42,8 +42,8 @@ def test_a_scanned_year_in_thai_digits_is_read_right_and_trusted(tmp_path):
     text = extracted.pages[0].text
     assert extracted.pages[0].method == "ocr"
     assert "๒๕๖๔" in text and "๒๕๖๓" in text and "๒๕๒๕" not in text
-    assert not extracted.pages[0].unsure_digits
-    reading = read_fiscal_year([text], extracted.unsure_digit_indexes)
+    assert not extracted.pages[0].unconfirmed_digits
+    reading = read_fiscal_year([text], extracted.unconfirmed_digits)
     assert reading.fiscal_year == 2564 and reading.confidence >= 0.9
 
 
