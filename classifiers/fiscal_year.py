@@ -31,7 +31,8 @@ _YEAR_WORD = re.compile(rf"ปี\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
 _QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|ไตรมาสที|Q)\s*[1-4](?:\s*[-–]\s*[1-4])?\s*/\s*(\d{4}|\d{2})(?!\d)", re.I)
 _ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
 # "พระราชบัญญัติเทศบาล พ.ศ. 2496 และที่แก้ไขเพิ่มเติม (ฉบับที่ 14) พ.ศ. 2562": both years are the law's.
-_CITATION = re.compile(r"(?:พระราชบัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้?อบัญญัติ|เทศบัญญัติ|ข้?อบังคับ|พระราชกฤษฎีกา|"
+# "บัญญัติ" stands for พระราชบัญญัติ, ข้อบัญญัติ and เทศบัญญัติ, also where OCR garbled "พระ".
+_CITATION = re.compile(r"(?:บัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้?อบังคับ|พระราชกฤษฎีกา|"
                        r"รัฐธรรมนูญ|ประมวล|ประกาศกระทรวง|ประกาศคณะกรรมการ|ตาม(?:ที่?)?ประกาศ)"
                        rf"(?:[^\d]|ฉบับที่?\s*\d+|{ERA_WORD}\d{{4}})*$")
 _ANNOUNCEMENT_TITLE = re.compile(r"ประกาศ\S+\s*เรื่?อง[^\d]*$")
@@ -70,6 +71,7 @@ OCR_THAI_DIGITS_FACTOR = 0.5
 # of 157. Such a reading goes to a person.
 DISAGREEING_DATES_FACTOR = 0.5
 _NUMBER = re.compile(r"\d+")
+_GARBLED_YEAR = re.compile(r"25\d\d?$")
 # A browser's print header or footer: "15/1/65 10:42", "12/1/2021, 11:20 AM", or the date
 # after the page's address and page count ("https://… 1/1 2/3/2022").
 _PRINT_STAMP = re.compile(r"\s*,?\s*[0-2]?\d:[0-5]\d(?!\d)")
@@ -105,6 +107,7 @@ class Evidence:
     fiscal_year_end: int | None
     weight: float
     text: str
+    page: int  # 0-based
     start: int  # where on its page
     unsure: bool = False  # read by OCR from Thai digits
 
@@ -188,13 +191,19 @@ def _ocr_year(year: int) -> int:
 
 def _evidence(page_text: str, page: int, unconfirmed: Collection[str] = ()) -> list[Evidence]:
     """The page's evidence; a year whose digits are among ``unconfirmed`` (OCR'd Thai
-    numbers the digit reader could not confirm) is only a guess. Any other number on the
-    page, a figure in a table, does not make a confirmed year doubtful."""
-    found = _page_evidence(page_text, page)
-    doubtful = {normalise(number) for number in unconfirmed}
-    return [replace(e, fiscal_year=_ocr_year(e.fiscal_year),
-                    fiscal_year_end=e.fiscal_year_end and _ocr_year(e.fiscal_year_end), unsure=True)
-            if doubtful.intersection(_NUMBER.findall(e.text)) else e for e in found]
+    numbers the digit reader could not confirm) is read as its likelier value and is
+    only a guess. Any other number on the page, a figure in a table, does not make a
+    confirmed year doubtful."""
+    doubtful = set()
+    for number in unconfirmed:
+        likelier = normalise(number)
+        if len(likelier) == 4:
+            likelier = str(_ocr_year(int(likelier)))
+        # Read before the span is judged: "๒๕๒๕ - ๒๕๖๙" is the plan "2565 - 2569".
+        page_text = re.sub(rf"(?<![\d\u0e50-\u0e59]){number}(?![\d\u0e50-\u0e59])", likelier, page_text)
+        doubtful.add(likelier)
+    return [replace(e, unsure=True) if doubtful.intersection(_NUMBER.findall(e.text)) else e
+            for e in _page_evidence(page_text, page)]
 
 
 def _page_evidence(page_text: str, page: int) -> list[Evidence]:
@@ -210,7 +219,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
             continue  # when a browser printed the page, not what it is about
         covered.append((d.start, d.end))
         rank = _date_rank(text, d)
-        found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text, d.start))
+        found.append(Evidence(rank, _date_years(d), None, _position_weight(page, d.start), d.text, page, d.start))
     _stated(text, page, found, covered, _LOOSE_YEARS)
     for m in _BARE_SPAN.finditer(text):
         if any(s <= m.start() < e for s, e in covered):
@@ -218,7 +227,7 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         first, last = to_be(int(m.group(1)), False), to_be(int(m.group(2)), False)
         if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
             found.append(Evidence(_span_rank(page, m.start()), first, last, _position_weight(page, m.start()),
-                                  m.group(0), m.start()))
+                                  m.group(0), page, m.start()))
     found = [e for e in found
              if e.fiscal_year_end is None or not _PLAN_IN_MAKING.search(text, max(0, e.start - 60), e.start)]
     history = [(m.start(), m.end()) for m in _HISTORY_SPAN.finditer(text)]
@@ -277,7 +286,7 @@ def _stated(text: str, page: int, found: list[Evidence], covered: list[tuple[int
             else:
                 rank = kind.rank
             found.append(Evidence(rank, span[0], span[1], kind.weight * _position_weight(page, m.start()), m.group(0),
-                                  m.start()))
+                                  page, m.start()))
 
 
 def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
@@ -294,6 +303,14 @@ def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
         return None
     (year, text), = found.items()
     return FiscalYearReading(year, None, BARE_YEAR_CONFIDENCE, text)
+
+
+def _title_year_garbled(pages: Sequence[str], unconfirmed_digits: Mapping[int, Collection[str]]) -> bool:
+    """Whether an unconfirmed number that looks like a year with a digit lost or misread
+    (๒๕…) sits at the head of the first page: the title's own year may then be gone
+    ("พ.ศ. ๒๕๖๖ - ๒๕๐"), and what the text below it says is only a guess."""
+    head = pages[0][:_TITLE_CHARS] if pages else ""
+    return any(_GARBLED_YEAR.match(normalise(number)) and number in head for number in unconfirmed_digits.get(0, ()))
 
 
 def read_fiscal_year(pages: Sequence[str],
@@ -329,7 +346,8 @@ def read_fiscal_year(pages: Sequence[str],
     key = max(votes, key=votes.__getitem__)
     share = votes[key] / sum(votes.values())
     confidence = _CONFIDENCE[best[key].rank] * (0.5 + 0.5 * share)
-    if best[key].unsure:
+    title_lost = not _in_title(best[key].page, best[key].start) and _title_year_garbled(pages, unconfirmed_digits)
+    if best[key].unsure or title_lost:
         confidence *= OCR_THAI_DIGITS_FACTOR
     if best[key].rank <= MONTH and len(votes) > 1:
         confidence *= DISAGREEING_DATES_FACTOR

@@ -218,3 +218,27 @@ def test_the_plan_a_document_helps_to_make_is_not_its_period():
               "เรื่อง ขอเชิญร่วมประชุมประชาคมท้องถิ่นเพื่อจัดทำแผนพัฒนาท้องถิ่นสี่ปี (พ.ศ. 2561 - 2564)\nเรียน ประธานชุมชน")
     r = read_fiscal_year([letter])
     assert (r.fiscal_year, r.fiscal_year_end) == (2560, None)
+
+
+def test_an_unconfirmed_year_is_read_as_its_likelier_value_before_its_span_is_judged():
+    # Tesseract read ๒๕๖๕ as ๒๕๒๕, and the digit reader could not confirm it.
+    plan = ("แผนพัฒนาบุคลากร ระยะ ๕ ปี (พ.ศ. ๒๕๒๕ - ๒๕๖๙)\n" + "ส่วนที่ ๑ บทนำ\n" * 20
+            + "ข้าราชการเกษียณจำนวนมากในช่วง พ.ศ. ๒๕๖๖-๒๕๖๘")
+    r = read_fiscal_year([plan], {0: ("๒๕๒๕",)})
+    assert (r.fiscal_year, r.fiscal_year_end) == (2565, 2569) and r.confidence < 0.5
+
+
+def test_a_garbled_year_in_the_title_leaves_the_rest_a_guess():
+    # The title's span lost a digit ("๒๕๗๐" read "๒๕๐"): the year stated below is the old plan's.
+    pages = ["แผนยุทธศาสตร์ ระยะ ๕ ปี (พ.ศ. ๒๕๖๖ - ๒๕๐)", "แผนฉบับเดิมสิ้นสุดในปีงบประมาณ พ.ศ. ๒๕๖๕"]
+    assert read_fiscal_year(pages, {0: ("๒๕๐",)}).confidence < 0.5
+    assert read_fiscal_year(pages).confidence >= 0.5
+    # The title's own year, read and confirmed, still decides.
+    titled = ["รายงานผล ประจำปีงบประมาณ พ.ศ. ๒๕๖๖\nอ้างถึง ๒๕๐"]
+    assert read_fiscal_year(titled, {0: ("๒๕๐",)}).confidence >= 0.5
+
+
+def test_a_law_whose_name_ocr_garbled_is_still_a_law():
+    table = ("กฎหมายที่เกี่ยวข้อง\n" + "ลำดับ | ชื่อ\n" * 20
+             + "3.2 wie ะราชบัญญัติการจัดซื้อจัดจ้างและการบริหารพัสดุภาครัฐ พ.ศ. ๒๕๖๐")
+    assert read_fiscal_year([table]).fiscal_year is None
