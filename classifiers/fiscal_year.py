@@ -72,6 +72,9 @@ OCR_THAI_DIGITS_FACTOR = 0.5
 DISAGREEING_DATES_FACTOR = 0.5
 _NUMBER = re.compile(r"\d+")
 _GARBLED_YEAR = re.compile(r"25\d\d?$")
+# OCR also reads Thai digits as Latin letters: "พ.ศ. ๒๕๖๖" as "พ.ศ. Wedd" (an era read as
+# letters is followed by its year: "wa. 2565").
+_LETTERS_FOR_YEAR = re.compile(r"(?:พ\s?\.\s?ศ\s?\.|ปีงบประมาณ)\s*[a-z]{3,4}(?![a-z])(?!\s*[.,]?\s*\d)")
 # A browser's print header or footer: "15/1/65 10:42", "12/1/2021, 11:20 AM", or the date
 # after the page's address and page count ("https://… 1/1 2/3/2022").
 _PRINT_STAMP = re.compile(r"\s*,?\s*[0-2]?\d:[0-5]\d(?!\d)")
@@ -306,11 +309,12 @@ def _bare_year(pages: Sequence[str]) -> FiscalYearReading | None:
 
 
 def _title_year_garbled(pages: Sequence[str], unconfirmed_digits: Mapping[int, Collection[str]]) -> bool:
-    """Whether an unconfirmed number that looks like a year with a digit lost or misread
-    (๒๕…) sits at the head of the first page: the title's own year may then be gone
+    """Whether a year at the head of the first page looks garbled by OCR (an unconfirmed
+    ๒๕…, or letters where the year belongs): the title's own year may then be gone
     ("พ.ศ. ๒๕๖๖ - ๒๕๐"), and what the text below it says is only a guess."""
     head = pages[0][:_TITLE_CHARS] if pages else ""
-    return any(_GARBLED_YEAR.match(normalise(number)) and number in head for number in unconfirmed_digits.get(0, ()))
+    return (any(_GARBLED_YEAR.match(normalise(number)) and number in head for number in unconfirmed_digits.get(0, ()))
+            or bool(_LETTERS_FOR_YEAR.search(normalise(head))))
 
 
 def read_fiscal_year(pages: Sequence[str],

@@ -57,6 +57,9 @@ _THAI = re.compile("[\u0e01-\u0e4e]")
 # A row of figures ("1 2 3", "๑ ๒ ๓") is not debris; a Thai digit run into an Arabic
 # one ("๓7") is.
 _FIGURE = re.compile(r"^(?:[0-9.,:/()\-–%]+|[\u0e50-\u0e59.,:/()\-–%]+)$")
+# Tesseract's Thai model reads the ี of "ปีงบประมาณ" as ึ about one time in ten (41 of
+# 364 on 530 benchmark scans); "ปึงบ" is no Thai word, and the fiscal year hangs on it.
+_MISREAD_FISCAL_YEAR = re.compile("ปึี?งบ")
 DEBRIS_MAX_SOLID_SHARE = 0.3
 SOLID_THAI_QUALITY = 0.7
 
@@ -65,6 +68,11 @@ def _is_solid(token: str) -> bool:
     if _THAI.search(token):
         return len(token) >= 2 and thai_word_share(token) >= SOLID_THAI_QUALITY
     return bool(_SOLID_LATIN.match(token)) and len(set(token.strip("()[].,:;\"'"))) > 1
+
+
+def fix_misreadings(text: str) -> str:
+    """Words Tesseract misreads the same way often enough to matter, put right."""
+    return _MISREAD_FISCAL_YEAR.sub("ปีงบ", text)
 
 
 def is_debris(line: str) -> bool:
@@ -204,7 +212,7 @@ def _recognise(image, dpi: int, timeout: float, page: Image.Image) -> OCRText:
     """``page``: the binarised page at full resolution, which ``image`` is a scaled copy of."""
     text, tsv = _tesseract(image, dpi, timeout)
     text, unconfirmed = reread_digits(text, tsv, page, image.width / page.width)
-    lines = (line for line in normalize_text(text).split("\n") if not is_debris(line))
+    lines = (line for line in fix_misreadings(normalize_text(text)).split("\n") if not is_debris(line))
     return OCRText("\n".join(lines), unconfirmed)
 
 

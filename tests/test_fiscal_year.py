@@ -233,6 +233,9 @@ def test_a_garbled_year_in_the_title_leaves_the_rest_a_guess():
     pages = ["แผนยุทธศาสตร์ ระยะ ๕ ปี (พ.ศ. ๒๕๖๖ - ๒๕๐)", "แผนฉบับเดิมสิ้นสุดในปีงบประมาณ พ.ศ. ๒๕๖๕"]
     assert read_fiscal_year(pages, {0: ("๒๕๐",)}).confidence < 0.5
     assert read_fiscal_year(pages).confidence >= 0.5
+    # Letters where the title's year belongs are OCR's reading of Thai digits too.
+    lettered = ["แผนพัฒนาบุคลากร พ.ศ. Wedd", "แผนฉบับเดิมสิ้นสุดในปีงบประมาณ พ.ศ. ๒๕๖๕"]
+    assert read_fiscal_year(lettered).confidence < 0.5
     # The title's own year, read and confirmed, still decides.
     titled = ["รายงานผล ประจำปีงบประมาณ พ.ศ. ๒๕๖๖\nอ้างถึง ๒๕๐"]
     assert read_fiscal_year(titled, {0: ("๒๕๐",)}).confidence >= 0.5

@@ -5,7 +5,7 @@ import pypdfium2 as pdfium
 import pytest
 from pdf_factory import make_text_pdf
 
-from intake.ocr import despeckle, is_debris, letter_height, to_reading_size
+from intake.ocr import despeckle, fix_misreadings, is_debris, letter_height, to_reading_size
 
 
 @pytest.mark.parametrize("line", [
@@ -43,3 +43,9 @@ def test_large_letters_are_shrunk_to_reading_size_small_ones_left(tmp_path):
     assert 7 <= letter_height(shrunk) <= 13
     small = _page(tmp_path, 4)
     assert to_reading_size(small, 300) == (small, 300)
+
+
+def test_the_fiscal_year_misread_by_tesseract_is_put_right():
+    assert fix_misreadings("ประจำปึงบประมาณ พ.ศ. ๒๕๖๕\nในปึีงบประมาณถัดไป") == (
+        "ประจำปีงบประมาณ พ.ศ. ๒๕๖๕\nในปีงบประมาณถัดไป")
+    assert fix_misreadings("ปึกหนังสือ") == "ปึกหนังสือ"
