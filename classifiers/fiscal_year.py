@@ -71,6 +71,7 @@ OCR_THAI_DIGITS_FACTOR = 0.5
 # of 157. Such a reading goes to a person.
 DISAGREEING_DATES_FACTOR = 0.5
 _NUMBER = re.compile(r"\d+")
+# An unconfirmed OCR'd number that starts like a year of these documents (๒๕…).
 _GARBLED_YEAR = re.compile(r"25\d\d?$")
 # OCR also reads Thai digits as Latin letters: "พ.ศ. ๒๕๖๖" as "พ.ศ. Wedd" (an era read as
 # letters is followed by its year: "wa. 2565").
@@ -231,14 +232,21 @@ def _page_evidence(page_text: str, page: int) -> list[Evidence]:
         if first is not None and last is not None and 0 < last - first <= _MAX_SPAN:
             found.append(Evidence(_span_rank(page, m.start()), first, last, _position_weight(page, m.start()),
                                   m.group(0), page, m.start()))
-    found = [e for e in found
-             if e.fiscal_year_end is None or not _PLAN_IN_MAKING.search(text, max(0, e.start - 60), e.start)]
-    history = [(m.start(), m.end()) for m in _HISTORY_SPAN.finditer(text)]
-    if len({text[s:e] for s, e in history}) >= _HISTORY_SPANS:
-        found = [e for e in found if e.rank == STATED or not any(s <= e.start < end for s, end in history)]
+    found = _without_others_periods(found, text)
     if page == 0:
         _mark_title_year(found)
     return found
+
+
+def _without_others_periods(found: list[Evidence], text: str) -> list[Evidence]:
+    """The evidence less the periods that belong to something else: the plan a document
+    helps to make, and the terms and plans of a history."""
+    found = [e for e in found
+             if e.fiscal_year_end is None or not _PLAN_IN_MAKING.search(text, max(0, e.start - 60), e.start)]
+    history = [(m.start(), m.end()) for m in _HISTORY_SPAN.finditer(text)]
+    if len({text[s:e] for s, e in history}) < _HISTORY_SPANS:
+        return found
+    return [e for e in found if e.rank == STATED or not any(s <= e.start < end for s, end in history)]
 
 
 def _mark_title_year(found: list[Evidence]) -> None:
