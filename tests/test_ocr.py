@@ -45,7 +45,8 @@ def test_large_letters_are_shrunk_to_reading_size_small_ones_left(tmp_path):
     assert to_reading_size(small, 300) == (small, 300)
 
 
-def test_the_fiscal_year_misread_by_tesseract_is_put_right():
+def test_words_tesseract_misreads_are_put_right():
     assert fix_misreadings("ประจำปึงบประมาณ พ.ศ. ๒๕๖๕\nในปึีงบประมาณถัดไป") == (
         "ประจำปีงบประมาณ พ.ศ. ๒๕๖๕\nในปีงบประมาณถัดไป")
-    assert fix_misreadings("ปึกหนังสือ") == "ปึกหนังสือ"
+    assert fix_misreadings("แผนบ้องกันการทุจริต") == "แผนป้องกันการทุจริต"
+    assert fix_misreadings("ปึกหนังสือ บ้าน") == "ปึกหนังสือ บ้าน"
