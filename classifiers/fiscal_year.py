@@ -17,9 +17,10 @@ from typing import Collection, Mapping, Sequence
 from classifiers.dates import ERA as _ERA
 from classifiers.dates import ERA_WORD, DateMention, find_dates, to_be
 from classifiers.labels import FiscalYearReading
-from classifiers.text import normalise
+from classifiers.text import arabic_digits, normalise
 
 _YEAR = r"(\d{4}|\d{2})(?!\d)"
+_BE_ERA = r"พ\s?\.\s?ศ\s?\."  # "พ.ศ.", with the spaces extraction leaves in it
 _SPAN_TAIL = rf"(?:\s*(?:[-–—]|ถึง)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d))?"
 _STATED = re.compile(rf"(?:ปีงบประมาณ|ปีงบฯ|ปีงบ\.?|fiscal year|fy)\s*{_ERA}{_YEAR}{_SPAN_TAIL}")
 _ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_ERA}(\d{{4}}|\d{{2}})(?!\d){_SPAN_TAIL}")
@@ -29,7 +30,7 @@ _ANNUAL = re.compile(rf"(?:ประจำปี|ประจําปี)\s*{_E
 _YEAR_WORD = re.compile(rf"ปี\s*{_ERA}(\d{{4}})(?!\d){_SPAN_TAIL}")
 # Quarters are fiscal quarters: "ไตรมาส 2/2565" is January–March of fiscal year 2565.
 _QUARTER = re.compile(r"(?:ไตรมาส(?:ที่)?|ไตรมาสที|Q)\s*[1-4](?:\s*[-–]\s*[1-4])?\s*/\s*(\d{4}|\d{2})(?!\d)", re.I)
-_ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:พ\s?\.\s?ศ\s?\.|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
+_ERA_YEAR = re.compile(rf"(?:ปี\s*)?(?:{_BE_ERA}|ค\s?\.\s?ศ\s?\.)\s*(\d{{4}})(?!\d){_SPAN_TAIL}")
 # "พระราชบัญญัติเทศบาล พ.ศ. 2496 และที่แก้ไขเพิ่มเติม (ฉบับที่ 14) พ.ศ. 2562": both years are the law's.
 # "บัญญัติ" stands for พระราชบัญญัติ, ข้อบัญญัติ and เทศบัญญัติ, also where OCR garbled "พระ".
 _CITATION = re.compile(r"(?:บัญญัติ|พ\.ร\.บ\.|ระเบียบ|กฎกระทรวง|ข้?อบังคับ|พระราชกฤษฎีกา|"
@@ -75,7 +76,7 @@ _NUMBER = re.compile(r"\d+")
 _GARBLED_YEAR = re.compile(r"25\d\d?$")
 # OCR also reads Thai digits as Latin letters: "พ.ศ. ๒๕๖๖" as "พ.ศ. Wedd" (an era read as
 # letters is followed by its year: "wa. 2565").
-_LETTERS_FOR_YEAR = re.compile(r"(?:พ\s?\.\s?ศ\s?\.|ปีงบประมาณ)\s*[a-z]{3,4}(?![a-z])(?!\s*[.,]?\s*\d)")
+_LETTERS_FOR_YEAR = re.compile(rf"(?:{_BE_ERA}|ปีงบประมาณ)\s*[a-z]{{3,4}}(?![a-z])(?!\s*[.,]?\s*\d)")
 # A browser's print header or footer: "15/1/65 10:42", "12/1/2021, 11:20 AM", or the date
 # after the page's address and page count ("https://… 1/1 2/3/2022").
 _PRINT_STAMP = re.compile(r"\s*,?\s*[0-2]?\d:[0-5]\d(?!\d)")
@@ -97,7 +98,7 @@ _MAX_SPAN = 10
 # Three or more periods on a page ("2530 - 2538", "2538 - 2549", "2561 - ปัจจุบัน") are a
 # history: the terms of past directors, a career, the plans before this one. Their years
 # are not the document's; a plan's own span at its head or a stated year still is.
-_HISTORY_SPAN = re.compile(r"(?:พ\s?\.\s?ศ\s?\.\s?)?(?<!\d)(\d{4})\s*(?:[-–—]|ถึง)\s*(?:พ\s?\.\s?ศ\s?\.\s?)?(\d{4}(?!\d)|ปัจจุบัน)")
+_HISTORY_SPAN = re.compile(rf"(?:{_BE_ERA}\s?)?(?<!\d)(\d{{4}})\s*(?:[-–—]|ถึง)\s*(?:{_BE_ERA}\s?)?(\d{{4}}(?!\d)|ปัจจุบัน)")
 _HISTORY_SPANS = 3
 # "ขอเชิญประชุมประชาคมเพื่อจัดทำแผนพัฒนาท้องถิ่น (พ.ศ. 2561 - 2564)": the plan being made,
 # not the period of the invitation, minutes or project report that prepares it.
@@ -200,7 +201,7 @@ def _evidence(page_text: str, page: int, unconfirmed: Collection[str] = ()) -> l
     confirmed year doubtful."""
     doubtful = set()
     for number in unconfirmed:
-        likelier = normalise(number)
+        likelier = arabic_digits(number)
         if len(likelier) == 4:
             likelier = str(_ocr_year(int(likelier)))
         # Read before the span is judged: "๒๕๒๕ - ๒๕๖๙" is the plan "2565 - 2569".
@@ -321,7 +322,7 @@ def _title_year_garbled(pages: Sequence[str], unconfirmed_digits: Mapping[int, C
     ๒๕…, or letters where the year belongs): the title's own year may then be gone
     ("พ.ศ. ๒๕๖๖ - ๒๕๐"), and what the text below it says is only a guess."""
     head = pages[0][:_TITLE_CHARS] if pages else ""
-    return (any(_GARBLED_YEAR.match(normalise(number)) and number in head for number in unconfirmed_digits.get(0, ()))
+    return (any(_GARBLED_YEAR.match(arabic_digits(number)) and number in head for number in unconfirmed_digits.get(0, ()))
             or bool(_LETTERS_FOR_YEAR.search(normalise(head))))
 
 
